@@ -1,0 +1,111 @@
+"""Custom pandera checks shared by the schemas.
+
+Registered once on import so that models can use them as `Field(...)` keywords.
+Each check is vectorised (it must stay fast at a million rows) and each has a
+companion `explain_*` function that says, for one failing value, what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+import pandas as pd
+import pycountry
+from pandera import extensions
+
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+ISO3_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
+SPECIAL_AREAS = {"WLD": "worldwide total", "UN": "United Nations", "EU": "European Union"}
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def parse_iso_date(value: str) -> tuple[dt.date, str] | None:
+    """Return (first day of the period, precision) for YYYY, YYYY-MM or YYYY-MM-DD, else None."""
+    m = DATE_RE.match(value)
+    if not m:
+        return None
+    year, month, day = m.groups()
+    try:
+        start = dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    precision = "day" if day else "month" if month else "year"
+    return start, precision
+
+
+def explain_date(value: str) -> str:
+    if not DATE_RE.match(value):
+        return "not an ISO 8601 date; write YYYY, YYYY-MM or YYYY-MM-DD"
+    parsed = parse_iso_date(value)
+    if parsed is None:
+        return "not a real calendar date"
+    if parsed[0] > _today():
+        return "date is in the future"
+    return "invalid date"
+
+
+def date_ok(series: pd.Series) -> pd.Series:
+    s = series.astype("string")
+    ok = s.str.fullmatch(DATE_RE.pattern).fillna(False)
+    padded = s.where(s.str.len() != 4, s + "-01-01")
+    padded = padded.where(padded.str.len() != 7, padded + "-01")
+    parsed = pd.to_datetime(padded.where(ok), format="%Y-%m-%d", errors="coerce")
+    ok &= parsed.notna()
+    ok &= (parsed <= pd.Timestamp(_today())).fillna(False)
+    return ok | series.isna()
+
+
+@extensions.register_check_method(check_type="vectorized")
+def iso_date(pandas_obj: pd.Series) -> pd.Series:
+    """ISO 8601 date at year, month or day precision, not in the future."""
+    return date_ok(pandas_obj)
+
+
+@extensions.register_check_method(statistics=["allow"], check_type="vectorized")
+def country_code(pandas_obj: pd.Series, *, allow: tuple[str, ...]) -> pd.Series:
+    """An ISO 3166-1 alpha-3 code (pycountry), or one of the listed special codes."""
+    return pandas_obj.isna() | pandas_obj.isin(ISO3_CODES | set(allow))
+
+
+def explain_country(value: str, allow: tuple[str, ...]) -> str:
+    if value in SPECIAL_AREAS and value not in allow:
+        return f"'{value}' ({SPECIAL_AREAS[value]}) is not allowed here; give a real country's ISO 3166-1 alpha-3 code"
+    hint = ""
+    found = None
+    try:
+        found = pycountry.countries.lookup(value)
+    except LookupError:
+        pass
+    if found is not None:
+        hint = f"; did you mean '{found.alpha_3}' ({found.name})?"
+    extra = f" or {', '.join(allow)}" if allow else ""
+    return f"not an ISO 3166-1 alpha-3 country code{extra}{hint}"
+
+
+@extensions.register_check_method(statistics=["allowed"], check_type="vectorized")
+def list_of(pandas_obj: pd.Series, *, allowed: tuple[str, ...]) -> pd.Series:
+    """A ';'-separated list whose items all come from a vocabulary."""
+    allowed_set = set(allowed)
+
+    def ok(cell):
+        if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell):
+            return True
+        return all(item in allowed_set for item in str(cell).split(";"))
+
+    return pandas_obj.map(ok).astype(bool)
+
+
+def explain_vocab(value: str, allowed: tuple[str, ...]) -> str:
+    items = str(value).split(";")
+    bad = [i for i in items if i not in allowed]
+    parts = []
+    for item in bad:
+        close = difflib.get_close_matches(item, allowed, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        parts.append(f"'{item}'{hint}")
+    return f"unknown value {', '.join(parts)}; allowed: {', '.join(allowed)}"

@@ -1,0 +1,122 @@
+"""Derive the processed tables: typed copies of the curated tables, the country-year panel and the conflicts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from nklabor.checks import parse_iso_date
+from nklabor.schemas import (ACTION_TYPES, CONFLICT_TOLERANCE, PRECISIONS, CountryYear, EstimateConflicts)
+
+CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
+ESTIMATOR_RANK = {"host_government": 0, "un": 0, "us_government": 1, "rok_government": 1, "other_government": 1,
+                  "researcher": 2, "ngo": 2, "employer": 3, "media": 3, "testimony": 4}
+
+
+def typed_table(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Give a validated raw table its published dtypes: vocabularies as categoricals, dates parsed with precision."""
+    out = pd.DataFrame(index=range(len(frame)))
+    for name, col in schema.columns.items():
+        values = frame[name].reset_index(drop=True)
+        vocab = next((c.statistics["allowed_values"] for c in col.checks if c.name == "isin"), None)
+        if vocab is not None:
+            out[name] = pd.Categorical(values, categories=list(vocab))
+        elif str(col.dtype) == "Int64":
+            out[name] = pd.array(values, dtype="Int64")
+        elif str(col.dtype).startswith("float"):
+            out[name] = pd.to_numeric(values).astype("float64")
+        else:
+            out[name] = values.astype("string")
+        if col.metadata and col.metadata.get("date"):
+            parsed = [parse_iso_date(v) if isinstance(v, str) else None for v in values]
+            out[f"{name}_date"] = pd.to_datetime([p[0] if p else None for p in parsed]).astype("datetime64[s]")
+            out[f"{name}_precision"] = pd.Categorical([p[1] if p else None for p in parsed],
+                                                      categories=list(PRECISIONS))
+    return out
+
+
+def _year(dates: pd.Series) -> pd.Series:
+    return pd.to_numeric(dates.astype("string").str[:4]).astype("Int64")
+
+
+def point_figure(est: pd.DataFrame) -> pd.Series:
+    """Midpoint of low and high; the low for open-ended figures, the high for 'at most'."""
+    low = est["count_low"].astype("Float64")
+    high = est["count_high"].astype("Float64")
+    mid = (low + high) / 2
+    return mid.fillna(low).fillna(high).round().astype("Int64")
+
+
+def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+    est = estimates.assign(year=_year(estimates["as_of"]), point=point_figure(estimates))
+    act = actions.assign(year=_year(actions["date"])).dropna(subset=["target_country_iso3"])
+    rows = []
+    for iso3 in sorted(countries["iso3"]):
+        e = est[est["country_iso3"] == iso3]
+        a = act[act["target_country_iso3"] == iso3]
+        years = pd.concat([e["year"], a["year"]]).dropna()
+        if years.empty:
+            continue
+        for year in range(int(years.min()), int(years.max()) + 1):
+            ey, ay = e[e["year"] == year], a[a["year"] == year]
+            present = ey[ey["measure"] == "workers_present"]
+            counted = present[present["qualifier"] != "presence_only"]
+            row = {"iso3": iso3, "year": year, "n_estimates": len(ey), "n_sources": ey["source_id"].nunique(),
+                   "has_presence": bool(len(present)), "n_actions": len(ay)}
+            row.update(_central(counted))
+            rep = ey[ey["measure"] == "workers_repatriated"]["point"].dropna()
+            row["workers_repatriated"] = int(rep.max()) if len(rep) else None
+            for t in ACTION_TYPES:
+                row[f"actions_{t}"] = int((ay["action_type"] == t).sum())
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(CountryYear.to_schema().columns))
+    return CountryYear.validate(frame)
+
+
+def _central(counted: pd.DataFrame) -> dict:
+    if counted.empty:
+        return {"workers_present_low": None, "workers_present_high": None, "workers_present_central": None,
+                "central_estimate_id": None, "central_reason": None}
+    ranked = counted.assign(
+        conf_rank=counted["confidence"].astype(str).map(CONFIDENCE_RANK),
+        est_rank=counted["estimator_kind"].astype(str).map(ESTIMATOR_RANK),
+        as_of_key=counted["as_of"].astype(str),
+    ).sort_values(["conf_rank", "est_rank", "as_of_key", "estimate_id"], ascending=[True, True, False, True])
+    best = ranked.iloc[0]
+    high = counted["count_high"].fillna(counted["count_low"])
+    reason = (f"{best['confidence']} confidence, estimator kind {best['estimator_kind']}, as of {best['as_of']}; "
+              f"chosen from {len(counted)} counted figure(s)")
+    return {"workers_present_low": int(counted["count_low"].min()) if counted["count_low"].notna().any() else None,
+            "workers_present_high": int(high.max()) if high.notna().any() else None,
+            "workers_present_central": int(best["point"]), "central_estimate_id": best["estimate_id"],
+            "central_reason": reason}
+
+
+def estimate_conflicts(estimates: pd.DataFrame) -> pd.DataFrame:
+    est = estimates.assign(year=_year(estimates["as_of"]), point=point_figure(estimates))
+    est = est[est["point"].notna()]
+    rows = []
+    for (iso3, year, measure), cell in est.groupby(["country_iso3", "year", "measure"], observed=True, sort=True):
+        if len(cell) < 2:
+            continue
+        lo, hi = int(cell["point"].min()), int(cell["point"].max())
+        if lo == hi or (lo > 0 and hi <= lo * (1 + CONFLICT_TOLERANCE)):
+            continue
+        cell = cell.sort_values("estimate_id")
+        rows.append({"iso3": iso3, "year": int(year), "measure": str(measure), "n_figures": len(cell),
+                     "min_figure": lo, "max_figure": hi, "ratio": round(hi / lo, 3) if lo else float("inf"),
+                     "estimate_ids": ";".join(cell["estimate_id"]), "estimators": ";".join(cell["estimator"])})
+    frame = pd.DataFrame(rows, columns=list(EstimateConflicts.to_schema().columns))
+    frame = EstimateConflicts.validate(frame)
+    frame["measure"] = pd.Categorical(frame["measure"], categories=list(EstimateConflicts.to_schema()
+                                                                         .columns["measure"].checks[0]
+                                                                         .statistics["allowed_values"]))
+    return frame
+
+
+def derive_all(frames: dict[str, pd.DataFrame], models: dict) -> dict[str, pd.DataFrame]:
+    """All processed tables, keyed by name, from validated raw frames."""
+    out = {name: typed_table(frames[name], model.to_schema()) for name, model in models.items()}
+    out["country_year"] = country_year(out["countries"], out["worker_estimates"], out["enforcement_actions"])
+    out["estimate_conflicts"] = estimate_conflicts(out["worker_estimates"])
+    return out

@@ -1,0 +1,345 @@
+"""The pandera models: the one place where every table and column is defined.
+
+Column names, dtypes, descriptions, vocabularies, checks and foreign keys live
+here. The build validates with these models, the processed parquet dtypes are
+derived from them, and the data dictionary is generated from them.
+
+Field metadata keys used elsewhere:
+- ``references``: "table.column" that every value (or list item) must resolve to;
+- ``except``: values exempt from the foreign key (e.g. ``WLD``);
+- ``list``: the cell is a ``;``-separated list;
+- ``date``: an ISO 8601 date at year, month or day precision; the processed
+  table gains ``<name>_date`` (first day of the period) and ``<name>_precision``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from nklabor import checks  # noqa: F401  (registers the custom checks)
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+URL = r"^https?://\S+$"
+
+SOURCE_KINDS = ("un", "government", "court", "legislature", "ngo", "academic", "media", "blog", "dprk_state_media")
+REGIONS = ("Africa", "Americas", "Central Asia", "East Asia", "Europe", "Middle East", "Oceania", "South Asia",
+           "South-East Asia")
+ENTITY_KINDS = ("dprk_dispatcher", "dprk_state_body", "host_employer", "intermediary", "other")
+SECTORS = ("construction", "logging", "mining", "fishing_seafood", "textiles_garments", "shipbuilding",
+           "restaurants_hospitality", "medical", "it_services", "agriculture", "monuments_art", "manufacturing",
+           "other")
+MEASURES = ("workers_present", "workers_repatriated", "work_permits_valid", "work_permits_issued", "arrivals",
+            "departures")
+FLOW_MEASURES = ("workers_repatriated", "work_permits_issued", "arrivals", "departures")
+QUALIFIERS = ("exact", "approximately", "at_least", "at_most", "range", "presence_only")
+ENTRY_CHANNELS = ("work", "student", "trainee", "other", "unknown")
+ESTIMATOR_KINDS = ("host_government", "un", "us_government", "rok_government", "other_government", "ngo",
+                   "researcher", "media", "employer", "testimony")
+CONFIDENCE = ("high", "medium", "low")
+ACTION_TYPES = ("un_resolution", "sanctions_designation", "visa_halt", "permit_nonrenewal", "expulsion",
+                "repatriation", "tip_rating", "law", "executive_order", "customs_order", "prosecution",
+                "investigation", "diplomatic_action", "employer_termination", "implementation_report", "other")
+PRECISIONS = ("year", "month", "day")
+REVENUE_MEASURES = ("annual_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")
+
+
+def _text(description: str, *, required: bool = False, **kw) -> pa.Field:
+    return pa.Field(nullable=not required, description=description, **kw)
+
+
+def _date(description: str, *, required: bool = False) -> pa.Field:
+    return pa.Field(nullable=not required, iso_date=(), description=description, metadata={"date": True})
+
+
+def _vocab(values: tuple[str, ...], description: str, *, required: bool = True) -> pa.Field:
+    return pa.Field(nullable=not required, isin=list(values), description=description)
+
+
+def _ref(target: str, description: str, *, required: bool = False, is_list: bool = False, **kw) -> pa.Field:
+    meta = {"references": target, "list": is_list}
+    if "exempt" in kw:
+        meta["except"] = kw.pop("exempt")
+    return pa.Field(nullable=not required, description=description, metadata=meta, **kw)
+
+
+class RawModel(pa.DataFrameModel):
+    """Base for the curated tables in data/raw/: strict columns, values coerced to the declared dtype."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Sources(RawModel):
+    """Every document a row cites: who published it, when, and where it can be read."""
+
+    source_id: Series[str] = pa.Field(unique=True, str_matches=SLUG,
+                                      description="Stable lower-case slug identifying the source.")
+    title: Series[str] = _text("Title as the document gives it.", required=True)
+    publisher: Series[str] = _text("Organisation that published the document at `url`.", required=True)
+    author: Series[str] = _text("Named author(s), if any.")
+    published: Series[str] = _date("Publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
+    url: Series[str] = pa.Field(str_matches=URL, description="Address of the copy that was read (http/https).")
+    accessed: Series[str] = _date("Date the copy at `url` was read (YYYY-MM-DD).", required=True)
+    kind: Series[str] = _vocab(SOURCE_KINDS, "Kind of publisher.")
+    language: Series[str] = pa.Field(str_matches=r"^[a-z]{2}$", description="ISO 639-1 language code.")
+    original_publisher: Series[str] = _text(
+        "Where the page at `url` mirrors or quotes another publisher's work: that original publisher.")
+    original_title: Series[str] = _text("Title of the original work, where the page is a mirror or aggregator.")
+    note: Series[str] = _text("Curator's note, in the curator's own words.")
+
+    @pa.dataframe_check(error="url: another source has the same url; merge the two rows")
+    def url_unique(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~df["url"].duplicated(keep=False) | df["url"].isna()
+
+    @pa.dataframe_check(error="accessed: must be a full date YYYY-MM-DD")
+    def accessed_is_day(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["accessed"].isna() | (df["accessed"].str.len() == 10)
+
+
+class Countries(RawModel):
+    """Host countries: every country that a source reports DPRK workers in, or where an action concerned them."""
+
+    iso3: Series[str] = pa.Field(unique=True, country_code={"allow": ()},
+                                 description="ISO 3166-1 alpha-3 code of the host country.")
+    name: Series[str] = _text("Common English name.", required=True)
+    region: Series[str] = _vocab(REGIONS, "World region used for grouping in summaries and plots.")
+    note: Series[str] = _text("Curator's note.")
+
+
+class Entities(RawModel):
+    """Organisations that dispatch, manage or employ the workers, and the state bodies that run the system."""
+
+    entity_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable slug of the entity.")
+    name: Series[str] = _text("Name as the main source (a sanctions list where there is one) writes it.",
+                              required=True)
+    name_ko: Series[str] = _text("Korean name in Hangul, where a source gives it.")
+    aliases: Series[str] = _text("Other names and spellings sources use (;-separated).")
+    kind: Series[str] = _vocab(ENTITY_KINDS, "Role of the entity.")
+    country_iso3: Series[str] = pa.Field(nullable=True, country_code={"allow": ()},
+                                         description="ISO3 code of the country where the entity is based.")
+    sectors: Series[str] = pa.Field(nullable=True, list_of={"allowed": SECTORS},
+                                    description="Sectors the entity is reported in (;-separated vocabulary).",
+                                    metadata={"list": True, "vocab": SECTORS})
+    source_ids: Series[str] = _ref("sources.source_id", "Sources for the entity (;-separated source ids).",
+                                   required=True, is_list=True)
+    note: Series[str] = _text("Curator's note.")
+
+
+class EntityPresence(RawModel):
+    """Links an entity to a host country it is reported to operate in, with the source that says so."""
+
+    entity_id: Series[str] = _ref("entities.entity_id", "The entity.", required=True)
+    iso3: Series[str] = _ref("countries.iso3", "Host country the entity is reported in.", required=True,
+                             country_code={"allow": ()})
+    source_id: Series[str] = _ref("sources.source_id", "Source reporting the presence.", required=True)
+    locator: Series[str] = _text("Where in the source (page, paragraph, section).")
+
+    @pa.dataframe_check(error="entity_id: the same entity, country and source appear twice")
+    def unique_link(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~df.duplicated(["entity_id", "iso3", "source_id"], keep=False)
+
+
+class WorkerEstimates(RawModel):
+    """One figure as one source reports it: how many DPRK workers, where, when, by whose count."""
+
+    estimate_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
+    country_iso3: Series[str] = _ref("countries.iso3", "Host country (ISO3), or WLD for a worldwide total.",
+                                     required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
+    subnational: Series[str] = _text("Region, province or city, where the figure is for part of a country.")
+    entity_id: Series[str] = _ref("entities.entity_id", "Employer or dispatcher the figure concerns, if any.")
+    sector: Series[str] = _vocab(SECTORS, "Sector the figure concerns, if the source gives one.", required=False)
+    measure: Series[str] = _vocab(MEASURES, "What is counted: a stock (workers_present) or a flow or permit count.")
+    as_of: Series[str] = _date("Date the figure refers to.", required=True)
+    period_start: Series[str] = _date("Start of the counted period, for flows.")
+    count_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
+                                                description="Lower bound (equal to count_high for a point figure).")
+    count_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
+                                                 description="Upper bound; empty for 'at least N'.")
+    qualifier: Series[str] = _vocab(QUALIFIERS, "How the source qualifies the figure; presence_only for no count.")
+    count_as_stated: Series[str] = _text("The figure in the source's own few words, e.g. 'more than 100,000'.")
+    entry_channel: Series[str] = _vocab(ENTRY_CHANNELS, "How the workers entered, where the source says.",
+                                        required=False)
+    estimator: Series[str] = _text("Who made the figure (may differ from the publisher).", required=True)
+    estimator_kind: Series[str] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
+    confidence: Series[str] = _vocab(CONFIDENCE, "Curator's grade: official statistics high, named estimators "
+                                                 "medium, anonymous-source reporting low unless corroborated.")
+    source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
+    locator: Series[str] = _text("Where in the source (page, paragraph).")
+    note: Series[str] = _text("Curator's note, in the curator's own words.")
+
+    @pa.dataframe_check(error="count_low: must not exceed count_high")
+    def low_le_high(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["count_low"].isna() | df["count_high"].isna() | (df["count_low"] <= df["count_high"])).astype(bool)
+
+    @pa.dataframe_check(error="count_low: a presence_only row has no counts; any other qualifier needs a count")
+    def presence_has_no_count(cls, df: pd.DataFrame) -> Series[bool]:
+        no_count = df["count_low"].isna() & df["count_high"].isna()
+        return ((df["qualifier"] == "presence_only") == no_count).astype(bool)
+
+    @pa.dataframe_check(error="count_high: exact and approximate figures need count_low equal to count_high")
+    def point_is_point(cls, df: pd.DataFrame) -> Series[bool]:
+        point = df["qualifier"].isin(["exact", "approximately"])
+        same = (df["count_low"] == df["count_high"]).fillna(False).astype(bool)
+        return (~point | same).astype(bool)
+
+    @pa.dataframe_check(error="count_high: an at_least figure has count_low and an empty count_high")
+    def at_least_open(cls, df: pd.DataFrame) -> Series[bool]:
+        rows = df["qualifier"] == "at_least"
+        return (~rows | (df["count_low"].notna() & df["count_high"].isna())).astype(bool)
+
+    @pa.dataframe_check(error="count_high: an at_most or range figure needs count_high")
+    def bounded_has_high(cls, df: pd.DataFrame) -> Series[bool]:
+        rows = df["qualifier"].isin(["at_most", "range"])
+        return (~rows | df["count_high"].notna()).astype(bool)
+
+    @pa.dataframe_check(error="period_start: must not be later than as_of")
+    def period_before_as_of(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["period_start"].isna() | df["as_of"].isna() | (df["period_start"] <= df["as_of"])).astype(bool)
+
+
+class EnforcementActions(RawModel):
+    """Things governments and the UN did about the trade: resolutions, designations, visa halts, ratings."""
+
+    action_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the action.")
+    date: Series[str] = _date("Date of the action.", required=True)
+    actor: Series[str] = pa.Field(country_code={"allow": ("UN", "EU")},
+                                  description="ISO3 of the acting state, or UN or EU.")
+    action_type: Series[str] = _vocab(ACTION_TYPES, "Kind of action.")
+    target_country_iso3: Series[str] = _ref("countries.iso3", "Host country concerned (PRK for measures on the "
+                                                             "DPRK itself); empty for global measures.",
+                                            exempt=["PRK"], country_code={"allow": ()})
+    target_entity_id: Series[str] = _ref("entities.entity_id", "Entity targeted, e.g. a designated company.")
+    legal_basis: Series[str] = _text("Legal instrument, e.g. 'UNSCR 2397 para 8', 'E.O. 13722'.")
+    value: Series[str] = _text("Value of the action where it has one, e.g. the tier of a TIP rating.")
+    reference: Series[str] = _text("List reference or document symbol where a source gives one.")
+    summary: Series[str] = _text("What was done, in the curator's own words.", required=True)
+    source_id: Series[str] = _ref("sources.source_id", "Source the action was read in.", required=True)
+    locator: Series[str] = _text("Where in the source (page, paragraph).")
+
+    @pa.dataframe_check(error="value: a tip_rating needs the tier in value")
+    def tip_has_tier(cls, df: pd.DataFrame) -> Series[bool]:
+        return (~(df["action_type"] == "tip_rating") | df["value"].notna()).astype(bool)
+
+
+class RevenueWages(RawModel):
+    """Estimated revenue to the DPRK state from workers abroad, and reported wages and wage shares."""
+
+    revenue_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
+    country_iso3: Series[str] = _ref("countries.iso3", "Host country, or WLD for all workers abroad.",
+                                     required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
+    measure: Series[str] = _vocab(REVENUE_MEASURES, "What the value measures (unit in the name).")
+    as_of: Series[str] = _date("Date or year the figure refers to.", required=True)
+    value_low: Series[float] = pa.Field(nullable=True, ge=0, description="Lower bound of the value.")
+    value_high: Series[float] = pa.Field(nullable=True, ge=0, description="Upper bound; empty for 'at least'.")
+    qualifier: Series[str] = _vocab(QUALIFIERS[:-1], "How the source qualifies the figure.")
+    value_as_stated: Series[str] = _text("The figure in the source's own few words.", required=True)
+    estimator: Series[str] = _text("Who made the figure.", required=True)
+    estimator_kind: Series[str] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
+    confidence: Series[str] = _vocab(CONFIDENCE, "Curator's grade of the figure.")
+    source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
+    locator: Series[str] = _text("Where in the source.")
+    note: Series[str] = _text("Curator's note, in the curator's own words.")
+
+    @pa.dataframe_check(error="value_low: must not exceed value_high")
+    def low_le_high(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["value_low"].isna() | df["value_high"].isna() | (df["value_low"] <= df["value_high"])).astype(bool)
+
+
+#: The curated tables, in the order they are read (targets of foreign keys first).
+RAW_TABLES: dict[str, type[RawModel]] = {
+    "sources": Sources,
+    "countries": Countries,
+    "entities": Entities,
+    "entity_presence": EntityPresence,
+    "worker_estimates": WorkerEstimates,
+    "enforcement_actions": EnforcementActions,
+    "revenue_wages": RevenueWages,
+}
+
+#: Primary key of each curated table (entity_presence: its natural key).
+PRIMARY_KEYS = {
+    "sources": ["source_id"],
+    "countries": ["iso3"],
+    "entities": ["entity_id"],
+    "entity_presence": ["entity_id", "iso3", "source_id"],
+    "worker_estimates": ["estimate_id"],
+    "enforcement_actions": ["action_id"],
+    "revenue_wages": ["revenue_id"],
+}
+
+
+# ----- derived tables -------------------------------------------------------------------------------------------
+
+class DerivedModel(pa.DataFrameModel):
+    class Config:
+        strict = True
+        coerce = True
+
+
+class CountryYear(DerivedModel):
+    """Panel of host country x year: how many figures, their envelope, a central figure, and actions by type.
+
+    Central figure rule: among `workers_present` rows for that country and year that carry a count, take the
+    highest confidence; then official counts (host government, UN) before other governments, then researchers
+    and NGOs, then media and testimony; then the latest `as_of`; then the lowest `estimate_id`. The central
+    figure is the midpoint of that row's low and high (its low for 'at least').
+    """
+
+    iso3: Series[str] = pa.Field(description="Host country (ISO3).")
+    year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
+    n_estimates: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Rows in worker_estimates for this year.")
+    n_sources: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct sources behind those rows.")
+    has_presence: Series[bool] = pa.Field(description="True if any row (count or presence_only) reports workers "
+                                                      "present this year.")
+    workers_present_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
+                                                          description="Lowest count_low among workers_present rows.")
+    workers_present_high: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Highest count_high (or count_low) among workers_present rows.")
+    workers_present_central: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Central figure chosen by the rule in the table description.")
+    central_estimate_id: Series[str] = pa.Field(nullable=True,
+                                                description="estimate_id of the row the central figure comes from.")
+    central_reason: Series[str] = pa.Field(nullable=True, description="Why that row was chosen.")
+    workers_repatriated: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Largest reported repatriation count with as_of in this year.")
+    n_actions: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Enforcement actions concerning this country "
+                                                                  "dated in this year.")
+
+
+for _t in ACTION_TYPES:  # one count column per action type, from the vocabulary
+    CountryYear.__annotations__[f"actions_{_t}"] = Series[pd.Int64Dtype]
+    setattr(CountryYear, f"actions_{_t}", pa.Field(ge=0, description=f"Actions of type {_t} this year."))
+CountryYear = type("CountryYear", (DerivedModel,), dict(vars(CountryYear)))
+
+
+class EstimateConflicts(DerivedModel):
+    """Cells (country x year x measure) where sourced figures disagree by more than the stated tolerance.
+
+    Tolerance: the largest point figure exceeds the smallest by more than 25 percent. A row's point figure is the
+    midpoint of its low and high (its low for 'at least'). All rows of the cell are listed.
+    """
+
+    iso3: Series[str] = pa.Field(description="Host country (ISO3) or WLD.")
+    year: Series[pd.Int64Dtype] = pa.Field(description="Year of as_of.")
+    measure: Series[str] = pa.Field(isin=list(MEASURES), description="Measure of the figures compared.")
+    n_figures: Series[pd.Int64Dtype] = pa.Field(ge=2, description="Figures in the cell.")
+    min_figure: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Smallest point figure.")
+    max_figure: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Largest point figure.")
+    ratio: Series[float] = pa.Field(ge=1, description="max_figure / min_figure.")
+    estimate_ids: Series[str] = pa.Field(description="The rows involved (;-separated estimate ids).",
+                                         metadata={"list": True})
+    estimators: Series[str] = pa.Field(description="Their estimators (;-separated, same order).",
+                                       metadata={"list": True})
+
+
+DERIVED_TABLES: dict[str, type[DerivedModel]] = {
+    "country_year": CountryYear,
+    "estimate_conflicts": EstimateConflicts,
+}
+
+ALL_TABLES: dict[str, type[pa.DataFrameModel]] = {**RAW_TABLES, **DERIVED_TABLES}
+
+CONFLICT_TOLERANCE = 0.25

@@ -1,0 +1,52 @@
+"""Progress figures for the dataset: rows per table, coverage by country and year, confidence and source mix."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import nklabor
+
+
+def _share(series: pd.Series) -> str:
+    counts = series.astype(str).value_counts()
+    total = counts.sum()
+    return ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in counts.items())
+
+
+def _years(years: pd.Series) -> str:
+    ys = sorted(set(int(y) for y in years.dropna()))
+    if not ys:
+        return "-"
+    spans, start, prev = [], ys[0], ys[0]
+    for y in ys[1:] + [None]:
+        if y != prev + 1 if y is not None else True:
+            spans.append(f"{start}" if start == prev else f"{start}-{prev}")
+            if y is not None:
+                start = y
+        if y is not None:
+            prev = y
+    return ",".join(spans)
+
+
+def report() -> str:
+    t = {name: nklabor.load(name) for name in nklabor.tables()}
+    est, act, src = t["worker_estimates"], t["enforcement_actions"], t["sources"]
+    lines = ["Rows per table:"]
+    lines += [f"  {name:22s} {len(frame):6d}" for name, frame in t.items()]
+    hosts = est[est["country_iso3"] != "WLD"]
+    counted = hosts[hosts["qualifier"] != "presence_only"]
+    lines += ["",
+              f"Host countries with any worker_estimates row: {hosts['country_iso3'].nunique()}"
+              f" (with a count: {counted['country_iso3'].nunique()})",
+              f"Countries in countries.csv: {len(t['countries'])}",
+              f"Entities: {len(t['entities'])}; enforcement actions: {len(act)}; sources: {len(src)}",
+              "", "worker_estimates by confidence: " + _share(est["confidence"]),
+              "worker_estimates by estimator kind: " + _share(est["estimator_kind"]),
+              "worker_estimates by source kind: "
+              + _share(est.merge(src[["source_id", "kind"]], on="source_id")["kind"]),
+              "sources by kind: " + _share(src["kind"]),
+              "enforcement_actions by type: " + _share(act["action_type"]),
+              "", "Years covered per country (worker_estimates as_of):"]
+    for iso3, group in est.groupby(est["country_iso3"].astype(str)):
+        lines.append(f"  {iso3} {len(group):4d} rows  {_years(group['as_of_date'].dt.year)}")
+    return "\n".join(lines)
