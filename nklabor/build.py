@@ -6,7 +6,6 @@ import contextlib
 import fcntl
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from nklabor.paths import processed_dir, raw_dir
 def _lock(out_dir: Path):
     """One build at a time per output folder; a second one waits."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".build.lock", "w") as handle:
+    with open(out_dir / ".build.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from nklabor.checks import parse_iso_date
-from nklabor.schemas import (ACTION_TYPES, CONFLICT_TOLERANCE, PRECISIONS, CountryYear, EstimateConflicts)
+from nklabor.schemas import ACTION_TYPES, CONFLICT_TOLERANCE, PRECISIONS, CountryYear, EstimateConflicts
 
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 ESTIMATOR_RANK = {"host_government": 0, "un": 0, "us_government": 1, "rok_government": 1, "other_government": 1,

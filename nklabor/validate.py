@@ -105,7 +105,7 @@ def _schema_problems(err: SchemaErrors, frame: pd.DataFrame, schema: pa.DataFram
             value = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
             problems.append(Problem(display, line, column, value, check.split(": ", 1)[-1]))
         else:
-            value = str(case.failure_case)
+            value = "" if case.failure_case is None or pd.isna(case.failure_case) else str(case.failure_case)
             problems.append(Problem(display, line, str(case.column), value,
                                     _explain_failure(check, value, str(case.column), schema)))
     return problems

@@ -1,0 +1,113 @@
+"""The build: deterministic, atomic, a no-op when nothing changed; the library API on top of it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import snapshot
+
+from nklabor.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_build_is_deterministic(raw_copy: Path, tmp_path: Path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(raw_copy, a, log=lambda m: None)
+    build(raw_copy, b, log=lambda m: None, force=True)
+    assert snapshot(a) == snapshot(b)
+
+
+def test_second_build_does_nothing(raw_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    messages: list[str] = []
+    build(raw_copy, out, log=messages.append)
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    build(raw_copy, out, log=messages.append)
+    assert "up to date" in messages[-1]
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_changed_input_rebuilds(raw_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(raw_copy, out, log=lambda m: None)
+    path = raw_copy / "countries.csv"
+    path.write_text(path.read_text().replace("Malta,Europe,", "Malta,Europe,edited"))
+    messages: list[str] = []
+    build(raw_copy, out, log=messages.append)
+    assert "wrote" in messages[-1]
+    assert pd.read_parquet(out / "countries.parquet")["note"].tolist()[1] == "edited"
+
+
+def test_typed_outputs(raw_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(raw_copy, out, log=lambda m: None)
+    est = pd.read_parquet(out / "worker_estimates.parquet")
+    assert isinstance(est["measure"].dtype, pd.CategoricalDtype)
+    assert str(est["count_low"].dtype) == "Int64"
+    assert est.loc[est["estimate_id"] == "est-0002", "as_of_precision"].item() == "month"
+    assert est.loc[est["estimate_id"] == "est-0002", "as_of_date"].item() == pd.Timestamp("2017-06-01")
+
+
+def test_country_year_central_rule(raw_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(raw_copy, out, log=lambda m: None)
+    cy = pd.read_parquet(out / "country_year.parquet").set_index(["iso3", "year"])
+    row = cy.loc[("RUS", 2017)]
+    assert row["central_estimate_id"] == "est-0001"  # high-confidence official figure beats the anonymous one
+    assert row["workers_present_low"] == 30000 and row["workers_present_high"] == 50000
+    assert cy.loc[("RUS", 2016), "actions_sanctions_designation"] == 1
+    assert bool(cy.loc[("MLT", 2016), "has_presence"]) and pd.isna(cy.loc[("MLT", 2016), "workers_present_central"])
+
+
+def test_conflicts_listed(raw_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(raw_copy, out, log=lambda m: None)
+    conflicts = pd.read_parquet(out / "estimate_conflicts.parquet")
+    assert conflicts["estimate_ids"].tolist() == ["est-0001;est-0002"]
+
+
+def test_load_detects_tampering(raw_copy: Path, tmp_path: Path, monkeypatch):
+    import nklabor
+
+    data = tmp_path / "data"
+    (data / "raw").parent.mkdir(parents=True, exist_ok=True)
+    raw_copy.rename(data / "raw")
+    monkeypatch.setenv("NKLABOR_DATA_DIR", str(data))
+    assert len(nklabor.load("countries")) == 3  # builds on first use
+    target = data / "processed" / "countries.parquet"
+    target.write_bytes(target.read_bytes()[:-10])
+    with pytest.raises(nklabor.DataError, match="make data"):
+        nklabor.load("countries")
+
+
+def test_load_rejects_unknown_table():
+    import nklabor
+
+    with pytest.raises(KeyError, match="worker_estimates"):
+        nklabor.load("workers")
+
+
+def test_describe_comes_from_schema():
+    import nklabor
+
+    d = nklabor.describe("worker_estimates")
+    assert {"estimate_id", "count_low", "as_of_date"} <= set(d["column"])
+    assert d.set_index("column").loc["measure", "rules"].startswith("one of: `workers_present`")
+
+
+def test_import_stays_light():
+    code = ("import sys, nklabor; nklabor.tables(); nklabor.describe('sources'); "
+            "bad = [m for m in ('matplotlib', 'geopandas') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_data_dictionary_is_current():
+    result = subprocess.run([sys.executable, "-m", "nklabor", "dictionary", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
