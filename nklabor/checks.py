@@ -17,7 +17,8 @@ from pandera import extensions
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 ISO3_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
-SPECIAL_AREAS = {"WLD": "worldwide total", "UN": "United Nations", "EU": "European Union"}
+SPECIAL_AREAS = {"WLD": "worldwide total", "UN": "United Nations", "EU": "European Union",
+                 "MSMT": "Multilateral Sanctions Monitoring Team"}
 
 
 def _today() -> dt.date:
@@ -100,8 +101,8 @@ def list_of(pandas_obj: pd.Series, *, allowed: tuple[str, ...]) -> pd.Series:
     return pandas_obj.map(ok).astype(bool)
 
 
-def explain_vocab(value: str, allowed: tuple[str, ...]) -> str:
-    items = str(value).split(";")
+def explain_vocab(value: str, allowed: tuple[str, ...], is_list: bool = False) -> str:
+    items = str(value).split(";") if is_list else [str(value)]
     bad = [i for i in items if i not in allowed]
     parts = []
     for item in bad:

@@ -45,6 +45,18 @@ PRECISIONS = ("year", "month", "day")
 REVENUE_MEASURES = ("annual_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")
 
 
+def _period_start(dates: pd.Series) -> pd.Series:
+    """Pad YYYY and YYYY-MM to the first day, so dates of mixed precision compare as periods."""
+    s = dates.astype("string")
+    return s.where(s.str.len() != 4, s + "-01-01").where(s.str.len() != 7, s + "-01")
+
+
+def _period_end(dates: pd.Series) -> pd.Series:
+    """Pad YYYY and YYYY-MM to the (lexically) last day, so a period compares by its end."""
+    s = dates.astype("string")
+    return s.where(s.str.len() != 4, s + "-12-31").where(s.str.len() != 7, s + "-31")
+
+
 def _text(description: str, *, required: bool = False, **kw) -> pa.Field:
     return pa.Field(nullable=not required, description=description, **kw)
 
@@ -150,7 +162,9 @@ class WorkerEstimates(RawModel):
                                      required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
     subnational: Series[str] = _text("Region, province or city, where the figure is for part of a country.")
     entity_id: Series[str] = _ref("entities.entity_id", "Employer or dispatcher the figure concerns, if any.")
-    sector: Series[str] = _vocab(SECTORS, "Sector the figure concerns, if the source gives one.", required=False)
+    sector: Series[str] = pa.Field(nullable=True, list_of={"allowed": SECTORS},
+                                   description="Sector(s) the figure concerns, if the source gives them (;-separated).",
+                                   metadata={"list": True, "vocab": SECTORS})
     measure: Series[str] = _vocab(MEASURES, "What is counted: a stock (workers_present) or a flow or permit count.")
     as_of: Series[str] = _date("Date the figure refers to.", required=True)
     period_start: Series[str] = _date("Start of the counted period, for flows.")
@@ -195,9 +209,10 @@ class WorkerEstimates(RawModel):
         rows = df["qualifier"].isin(["at_most", "range"])
         return (~rows | df["count_high"].notna()).astype(bool)
 
-    @pa.dataframe_check(error="period_start: must not be later than as_of")
+    @pa.dataframe_check(error="period_start: must not be later than the end of as_of")
     def period_before_as_of(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df["period_start"].isna() | df["as_of"].isna() | (df["period_start"] <= df["as_of"])).astype(bool)
+        start, end = _period_start(df["period_start"]), _period_end(df["as_of"])
+        return (start.isna() | end.isna() | (start <= end)).astype(bool)
 
 
 class EnforcementActions(RawModel):
@@ -205,8 +220,9 @@ class EnforcementActions(RawModel):
 
     action_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the action.")
     date: Series[str] = _date("Date of the action.", required=True)
-    actor: Series[str] = pa.Field(country_code={"allow": ("UN", "EU")},
-                                  description="ISO3 of the acting state, or UN or EU.")
+    actor: Series[str] = pa.Field(country_code={"allow": ("UN", "EU", "MSMT")},
+                                  description="ISO3 of the acting state, or UN, EU, or MSMT (the member states "
+                                              "of the Multilateral Sanctions Monitoring Team acting together).")
     action_type: Series[str] = _vocab(ACTION_TYPES, "Kind of action.")
     target_country_iso3: Series[str] = _ref("countries.iso3", "Host country concerned (PRK for measures on the "
                                                              "DPRK itself); empty for global measures.",

@@ -68,7 +68,7 @@ def _explain_failure(check: str, value: str, column: str, schema: pa.DataFrameSc
         return checks.explain_vocab(value, tuple(allowed))
     if check.startswith("list_of"):
         allowed = next(c.statistics["allowed"] for c in col.checks if c.name == "list_of")
-        return checks.explain_vocab(value, tuple(allowed))
+        return checks.explain_vocab(value, tuple(allowed), is_list=True)
     if check.startswith("iso_date"):
         return checks.explain_date(value)
     if check.startswith("country_code"):

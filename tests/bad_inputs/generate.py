@@ -144,7 +144,7 @@ CASES = {
                         [f"{W}:2: count_high: '31000': exact and approximate figures need count_low equal to "
                          "count_high"]),
     "period_after_as_of": (E, sub("2019-12,2018-01", "2019-12,2020-01"),
-                           [f"{W}:4: period_start: '2020-01': must not be later than as_of"]),
+                           [f"{W}:4: period_start: '2020-01': must not be later than the end of as_of"]),
     "empty_required": (E, sub(",work,Example Agency,host_government,high,example-agency-2018,p. 1",
                               ",work,,host_government,high,example-agency-2018,p. 1"),
                        [f"{W}:2: estimator: '': required value is empty"]),
