@@ -6,7 +6,19 @@ import pandas as pd
 import pandera.pandas as pa
 
 from nklabor.checks import parse_iso_date
-from nklabor.schemas import ACTION_TYPES, CONFLICT_TOLERANCE, PRECISIONS, CountryYear, EstimateConflicts
+from nklabor.schemas import (
+    ACTION_TYPES,
+    CONFLICT_TOLERANCE,
+    PRECISIONS,
+    CountryYear,
+    EntitySanctions,
+    EntityStatus,
+    EstimateConflicts,
+    Para8Tracker,
+)
+
+OFFICIAL_SOURCE_KINDS = {"un", "government", "legislature", "court"}
+UNSCR_2397 = "2017-12-22"
 
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 ESTIMATOR_RANK = {"host_government": 0, "un": 0, "us_government": 1, "rok_government": 1, "other_government": 1,
@@ -114,9 +126,90 @@ def estimate_conflicts(estimates: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _join(values) -> str | None:
+    items = [str(v) for v in values if isinstance(v, str) and v]
+    items = list(dict.fromkeys(i for v in items for i in v.split(";")))
+    return ";".join(items) if items else None
+
+
+def entity_sanctions(actions: pd.DataFrame) -> pd.DataFrame:
+    des = actions[(actions["action_type"] == "sanctions_designation") & actions["target_entity_id"].notna()]
+    rows = []
+    for (entity_id, actor), group in des.groupby(["target_entity_id", "actor"], sort=True):
+        group = group.sort_values(["date", "action_id"])
+        rows.append({"entity_id": entity_id, "actor": actor, "first_designated": group["date"].iloc[0],
+                     "n_designations": len(group), "legal_bases": _join(group["legal_basis"]),
+                     "references": _join(group["reference"]), "action_ids": ";".join(group["action_id"])})
+    return EntitySanctions.validate(pd.DataFrame(rows, columns=list(EntitySanctions.to_schema().columns)))
+
+
+def entity_status(entities, presence, actions, estimates, sources, sanctions) -> pd.DataFrame:
+    kinds = dict(zip(sources["source_id"], sources["kind"].astype(str)))
+    rows = []
+    for ent in entities.sort_values("entity_id").itertuples(index=False):
+        eid = ent.entity_id
+        acts = actions[actions["target_entity_id"] == eid]
+        src = set(str(ent.source_ids).split(";")) | set(presence.loc[presence["entity_id"] == eid, "source_id"])
+        src |= set(acts["source_id"]) | set(estimates.loc[estimates["entity_id"] == eid, "source_id"])
+        sanc = sanctions[sanctions["entity_id"] == eid]
+        if len(sanc):
+            status = "sanctioned"
+        elif {kinds.get(s) for s in src} & OFFICIAL_SOURCE_KINDS or len(acts):
+            status = "named_by_government"
+        else:
+            status = "reported"
+        hosts = sorted(set(presence.loc[presence["entity_id"] == eid, "iso3"]))
+        rows.append({"entity_id": eid, "name": ent.name, "kind": str(ent.kind), "status": status,
+                     "sanctioned_by": ";".join(sanc["actor"]) or None,
+                     "first_sanctioned": sanc["first_designated"].min() if len(sanc) else None,
+                     "host_countries": ";".join(hosts) or None, "n_sources": len(src)})
+    frame = EntityStatus.validate(pd.DataFrame(rows, columns=list(EntityStatus.to_schema().columns)))
+    for col in ("kind", "status"):
+        allowed = EntityStatus.to_schema().columns[col].checks[0].statistics["allowed_values"]
+        frame[col] = pd.Categorical(frame[col], categories=list(allowed))
+    return frame
+
+
+def para8_tracker(countries, actions, estimates) -> pd.DataFrame:
+    reports = actions[(actions["action_type"] == "implementation_report")
+                      & actions["legal_basis"].fillna("").str.contains("2397")]
+    official = estimates[(estimates["estimator_kind"] == "host_government") & estimates["subnational"].isna()
+                         & (estimates["as_of"].astype(str) >= UNSCR_2397[:4])
+                         & estimates["count_low"].fillna(estimates["count_high"]).notna()]
+    official = official[_pad(official["as_of"]) >= UNSCR_2397]
+    rows = []
+    for c in countries.sort_values("iso3").itertuples(index=False):
+        rep = reports[reports["actor"] == c.iso3].sort_values(["date", "action_id"])
+        est = official[official["country_iso3"] == c.iso3]
+        repat = est[est["measure"] == "workers_repatriated"]
+        present = est[est["measure"] == "workers_present"].sort_values(["as_of", "estimate_id"])
+        interim = rep[rep["value"] == "interim"]["date"]
+        final = rep[rep["value"] == "final"]["date"]
+        used = pd.concat([repat, present.tail(1)])
+        rows.append({
+            "iso3": c.iso3, "name": c.name, "has_report": bool(len(rep)),
+            "interim_date": interim.iloc[0] if len(interim) else None,
+            "final_date": final.iloc[0] if len(final) else None,
+            "report_action_ids": ";".join(rep["action_id"]) or None,
+            "repatriated_max": int(point_figure(repat).max()) if len(repat) else None,
+            "remaining_latest": int(point_figure(present.tail(1)).iloc[0]) if len(present) else None,
+            "remaining_as_of": present["as_of"].iloc[-1] if len(present) else None,
+            "estimate_ids": ";".join(sorted(used["estimate_id"])) or None})
+    return Para8Tracker.validate(pd.DataFrame(rows, columns=list(Para8Tracker.to_schema().columns)))
+
+
+def _pad(dates: pd.Series) -> pd.Series:
+    s = dates.astype("string")
+    return s.where(s.str.len() != 4, s + "-12-31").where(s.str.len() != 7, s + "-31")
+
+
 def derive_all(frames: dict[str, pd.DataFrame], models: dict) -> dict[str, pd.DataFrame]:
     """All processed tables, keyed by name, from validated raw frames."""
     out = {name: typed_table(frames[name], model.to_schema()) for name, model in models.items()}
     out["country_year"] = country_year(out["countries"], out["worker_estimates"], out["enforcement_actions"])
     out["estimate_conflicts"] = estimate_conflicts(out["worker_estimates"])
+    out["entity_sanctions"] = entity_sanctions(out["enforcement_actions"])
+    out["entity_status"] = entity_status(out["entities"], out["entity_presence"], out["enforcement_actions"],
+                                         out["worker_estimates"], out["sources"], out["entity_sanctions"])
+    out["para8_tracker"] = para8_tracker(out["countries"], out["enforcement_actions"], out["worker_estimates"])
     return out

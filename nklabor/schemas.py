@@ -30,9 +30,9 @@ ENTITY_KINDS = ("dprk_dispatcher", "dprk_state_body", "host_employer", "intermed
 SECTORS = ("construction", "logging", "mining", "fishing_seafood", "textiles_garments", "shipbuilding",
            "restaurants_hospitality", "medical", "it_services", "agriculture", "monuments_art", "manufacturing",
            "other")
-MEASURES = ("workers_present", "workers_repatriated", "work_permits_valid", "work_permits_issued", "arrivals",
-            "departures")
-FLOW_MEASURES = ("workers_repatriated", "work_permits_issued", "arrivals", "departures")
+MEASURES = ("workers_present", "workers_repatriated", "work_permits_valid", "work_permits_issued", "visas_issued",
+            "arrivals", "departures")
+FLOW_MEASURES = ("workers_repatriated", "work_permits_issued", "visas_issued", "arrivals", "departures")
 QUALIFIERS = ("exact", "approximately", "at_least", "at_most", "range", "presence_only")
 ENTRY_CHANNELS = ("work", "student", "trainee", "other", "unknown")
 ESTIMATOR_KINDS = ("host_government", "un", "us_government", "rok_government", "other_government", "ngo",
@@ -165,7 +165,9 @@ class WorkerEstimates(RawModel):
     sector: Series[str] = pa.Field(nullable=True, list_of={"allowed": SECTORS},
                                    description="Sector(s) the figure concerns, if the source gives them (;-separated).",
                                    metadata={"list": True, "vocab": SECTORS})
-    measure: Series[str] = _vocab(MEASURES, "What is counted: a stock (workers_present) or a flow or permit count.")
+    measure: Series[str] = _vocab(MEASURES, "What is counted: a stock (workers_present, work_permits_valid) or a "
+                                            "flow (repatriations, permits or visas issued, arrivals, departures). "
+                                            "visas_issued counts visas of the purpose in entry_channel.")
     as_of: Series[str] = _date("Date the figure refers to.", required=True)
     period_start: Series[str] = _date("Start of the counted period, for flows.")
     count_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
@@ -204,6 +206,10 @@ class WorkerEstimates(RawModel):
         rows = df["qualifier"] == "at_least"
         return (~rows | (df["count_low"].notna() & df["count_high"].isna())).astype(bool)
 
+    @pa.dataframe_check(error="count_low: an at_most figure has count_high and an empty count_low")
+    def at_most_open(cls, df: pd.DataFrame) -> Series[bool]:
+        return (~(df["qualifier"] == "at_most") | df["count_low"].isna()).astype(bool)
+
     @pa.dataframe_check(error="count_high: an at_most or range figure needs count_high")
     def bounded_has_high(cls, df: pd.DataFrame) -> Series[bool]:
         rows = df["qualifier"].isin(["at_most", "range"])
@@ -233,6 +239,8 @@ class EnforcementActions(RawModel):
     reference: Series[str] = _text("List reference or document symbol where a source gives one.")
     summary: Series[str] = _text("What was done, in the curator's own words.", required=True)
     source_id: Series[str] = _ref("sources.source_id", "Source the action was read in.", required=True)
+    other_source_ids: Series[str] = _ref("sources.source_id", "Further sources reporting the same action "
+                                                              "(;-separated); one action is one row.", is_list=True)
     locator: Series[str] = _text("Where in the source (page, paragraph).")
 
     @pa.dataframe_check(error="value: a tip_rating needs the tier in value")
@@ -351,9 +359,82 @@ class EstimateConflicts(DerivedModel):
                                        metadata={"list": True})
 
 
+ENTITY_STATUSES = ("sanctioned", "named_by_government", "reported")
+
+
+class EntitySanctions(DerivedModel):
+    """Sanctions designations per entity and designating authority: who designated it, and since when.
+
+    Derived from `enforcement_actions` rows of type sanctions_designation that name a target entity; never typed
+    by hand. One row per entity and actor (UN, EU, or a state's ISO3).
+    """
+
+    entity_id: Series[str] = pa.Field(description="The designated entity.",
+                                      metadata={"references": "entities.entity_id"})
+    actor: Series[str] = pa.Field(description="Designating authority (ISO3, UN or EU).")
+    first_designated: Series[str] = pa.Field(description="Date of the earliest designation by this actor "
+                                                          "(ISO 8601 at the precision the source gives).")
+    n_designations: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Designation actions by this actor.")
+    legal_bases: Series[str] = pa.Field(nullable=True, description="Legal bases cited (;-separated).",
+                                        metadata={"list": True})
+    references: Series[str] = pa.Field(nullable=True, description="List references or programme tags "
+                                                                  "(;-separated).", metadata={"list": True})
+    action_ids: Series[str] = pa.Field(description="The designation actions (;-separated).", metadata={"list": True})
+
+
+class EntityStatus(DerivedModel):
+    """One row per entity with an honest status label derived from its rows.
+
+    Rule: `sanctioned` if any sanctions_designation action targets it; otherwise `named_by_government` if a source
+    of kind un, government, legislature or court supports the entity or an action by a state or the UN names it;
+    otherwise `reported` (named only in media, NGO, academic or blog sources).
+    """
+
+    entity_id: Series[str] = pa.Field(unique=True, description="The entity.",
+                                      metadata={"references": "entities.entity_id"})
+    name: Series[str] = pa.Field(description="Entity name.")
+    kind: Series[str] = pa.Field(isin=list(ENTITY_KINDS), description="Role of the entity.")
+    status: Series[str] = pa.Field(isin=list(ENTITY_STATUSES), description="sanctioned, named_by_government or "
+                                                                            "reported, by the rule above.")
+    sanctioned_by: Series[str] = pa.Field(nullable=True, description="Designating authorities (;-separated).",
+                                          metadata={"list": True})
+    first_sanctioned: Series[str] = pa.Field(nullable=True, description="Earliest designation date by any actor.")
+    host_countries: Series[str] = pa.Field(nullable=True, description="Host countries it is reported in "
+                                                                      "(;-separated ISO3).", metadata={"list": True})
+    n_sources: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct sources citing the entity anywhere.")
+
+
+class Para8Tracker(DerivedModel):
+    """Per host country: reports under UNSCR 2397 paragraph 8 and what official figures say was repatriated or left.
+
+    Joins `enforcement_actions` (implementation_report rows acted by the country) with `worker_estimates`
+    (host-government figures dated 2017-12-22 or later). `remaining_latest` is the host government's latest
+    workers_present figure; `repatriated_max` its largest workers_repatriated figure.
+    """
+
+    iso3: Series[str] = pa.Field(unique=True, description="Host country.",
+                                 metadata={"references": "countries.iso3"})
+    name: Series[str] = pa.Field(description="Country name.")
+    has_report: Series[bool] = pa.Field(description="Any implementation report by this country in the data.")
+    interim_date: Series[str] = pa.Field(nullable=True, description="Date of the interim report, if recorded.")
+    final_date: Series[str] = pa.Field(nullable=True, description="Date of the final report, if recorded.")
+    report_action_ids: Series[str] = pa.Field(nullable=True, description="Implementation report actions.",
+                                              metadata={"list": True})
+    repatriated_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
+                                                      description="Largest official repatriation figure.")
+    remaining_latest: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
+                                                       description="Latest official figure of workers present.")
+    remaining_as_of: Series[str] = pa.Field(nullable=True, description="as_of of that figure.")
+    estimate_ids: Series[str] = pa.Field(nullable=True, description="The official figures used (;-separated).",
+                                         metadata={"list": True})
+
+
 DERIVED_TABLES: dict[str, type[DerivedModel]] = {
     "country_year": CountryYear,
     "estimate_conflicts": EstimateConflicts,
+    "entity_sanctions": EntitySanctions,
+    "entity_status": EntityStatus,
+    "para8_tracker": Para8Tracker,
 }
 
 ALL_TABLES: dict[str, type[pa.DataFrameModel]] = {**RAW_TABLES, **DERIVED_TABLES}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,10 +101,16 @@ def test_describe_comes_from_schema():
     assert d.set_index("column").loc["measure", "rules"].startswith("one of: `workers_present`")
 
 
-def test_import_stays_light():
-    code = ("import sys, nklabor; nklabor.tables(); nklabor.describe('sources'); "
+def test_import_stays_light(raw_copy: Path, tmp_path: Path):
+    """Importing and loading built tables never pull in the plotting stack. (Building may: pandera imports
+    geopandas when it builds a schema and geopandas is installed.)"""
+    data = tmp_path / "data"
+    build(raw_copy, data / "processed", log=lambda m: None)
+    raw_copy.rename(data / "raw")
+    code = ("import sys, nklabor; nklabor.tables(); nklabor.load('countries'); "
             "bad = [m for m in ('matplotlib', 'geopandas') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    env = {**os.environ, "NKLABOR_DATA_DIR": str(data)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

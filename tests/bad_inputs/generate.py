@@ -92,7 +92,7 @@ CASES = {
     "unknown_measure": (E, sub("workers_repatriated", "workers_repatriate"),
                         [f"{W}:4: measure: 'workers_repatriate': unknown value 'workers_repatriate' (did you mean "
                          "'workers_repatriated'?); allowed: workers_present, workers_repatriated, work_permits_valid, "
-                         "work_permits_issued, arrivals, departures"]),
+                         "work_permits_issued, visas_issued, arrivals, departures"]),
     "unknown_region": (C, sub("MLT,Malta,Europe", "MLT,Malta,Eurpoe"),
                        ["data/raw/countries.csv:3: region: 'Eurpoe': unknown value 'Eurpoe' (did you mean "
                         "'Europe'?); allowed: Africa, Americas, Central Asia, East Asia, Europe, Middle East, Oceania, "
@@ -143,6 +143,8 @@ CASES = {
     "exact_not_point": (E, sub("30000,30000,approximately", "30000,31000,approximately"),
                         [f"{W}:2: count_high: '31000': exact and approximate figures need count_low equal to "
                          "count_high"]),
+    "at_most_with_low": (E, sub("50000,,at_least", "50000,60000,at_most"),
+                         [f"{W}:3: count_low: '50000': an at_most figure has count_high and an empty count_low"]),
     "period_after_as_of": (E, sub("2019-12,2018-01", "2019-12,2020-01"),
                            [f"{W}:4: period_start: '2020-01': must not be later than the end of as_of"]),
     "empty_required": (E, sub(",work,Example Agency,host_government,high,example-agency-2018,p. 1",
