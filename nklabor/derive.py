@@ -72,7 +72,8 @@ def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.D
         for year in range(int(years.min()), int(years.max()) + 1):
             ey, ay = e[e["year"] == year], a[a["year"] == year]
             present = ey[ey["measure"] == "workers_present"]
-            counted = present[present["qualifier"] != "presence_only"]
+            whole = present["subnational"].isna() & present["sector"].isna() & present["entity_id"].isna()
+            counted = present[whole & (present["qualifier"] != "presence_only")]
             row = {"iso3": iso3, "year": year, "n_estimates": len(ey), "n_sources": ey["source_id"].nunique(),
                    "has_presence": bool(len(present)), "n_actions": len(ay)}
             row.update(_central(counted))

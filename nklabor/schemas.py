@@ -306,7 +306,9 @@ class DerivedModel(pa.DataFrameModel):
 class CountryYear(DerivedModel):
     """Panel of host country x year: how many figures, their envelope, a central figure, and actions by type.
 
-    Central figure rule: among `workers_present` rows for that country and year that carry a count, take the
+    Envelope and central figure use whole-country figures only: `workers_present` rows with a count and with no
+    subnational area, sector or entity (a figure for one city, sector or employer is not a national total).
+    Central figure rule: among those rows for that country and year, take the
     highest confidence; then official counts (host government, UN) before other governments, then researchers
     and NGOs, then media and testimony; then the latest `as_of`; then the lowest `estimate_id`. The central
     figure is the midpoint of that row's low and high (its low for 'at least').
@@ -319,9 +321,10 @@ class CountryYear(DerivedModel):
     has_presence: Series[bool] = pa.Field(description="True if any row (count or presence_only) reports workers "
                                                       "present this year.")
     workers_present_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
-                                                          description="Lowest count_low among workers_present rows.")
+                                                          description="Lowest count_low among whole-country "
+                                                                      "workers_present rows.")
     workers_present_high: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="Highest count_high (or count_low) among workers_present rows.")
+        nullable=True, ge=0, description="Highest count_high (or count_low) among whole-country workers_present rows.")
     workers_present_central: Series[pd.Int64Dtype] = pa.Field(
         nullable=True, ge=0, description="Central figure chosen by the rule in the table description.")
     central_estimate_id: Series[str] = pa.Field(nullable=True,

@@ -27,7 +27,6 @@ def append(line: str):
 
 
 W = "data/raw/worker_estimates.csv"
-ROW1 = "est-0001,RUS,,example-construction-co,construction,workers_present,2017,,30000,30000,approximately"
 
 # name: (table, mutation of the text, or bytes function, expected lines)
 CASES = {
