@@ -1,4 +1,4 @@
-"""Command line: python -m nklabor {build,stats,dictionary} ..."""
+"""Command line: python -m nklabor {build,stats,dictionary,release,plot} ..."""
 
 from __future__ import annotations
 
@@ -17,7 +17,32 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("stats", help="rows per table, coverage, confidence and source mix")
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
     d.add_argument("--check", action="store_true", help="exit 1 if the file on disk is stale")
+    r = sub.add_parser("release", help="write dist/nklabor-data-VERSION/ and its zip, and releases/VERSION.json")
+    r.add_argument("--version", required=True, help="calendar version YYYY.MM.N, e.g. 2026.11.0")
+    r.add_argument("--replace", action="store_true", help="rewrite an existing, never published VERSION")
+    from nklabor.plots.cli import add_plot_parser
+
+    add_plot_parser(sub)
     args = parser.parse_args(argv)
+
+    if args.command == "plot":
+        from nklabor.plots.cli import run_plot
+
+        return run_plot(args)
+
+    if args.command == "release":
+        from nklabor.problems import InvalidData
+        from nklabor.release import ReleaseError, release
+
+        try:
+            release(args.version, replace=args.replace)
+        except InvalidData as err:
+            print(err.report(), file=sys.stderr)
+            return 1
+        except ReleaseError as err:
+            print(f"nklabor release: {err}", file=sys.stderr)
+            return 1
+        return 0
 
     if args.command == "build":
         from nklabor.build import build

@@ -442,4 +442,13 @@ DERIVED_TABLES: dict[str, type[DerivedModel]] = {
 
 ALL_TABLES: dict[str, type[pa.DataFrameModel]] = {**RAW_TABLES, **DERIVED_TABLES}
 
+#: Primary keys of the derived tables (the curated tables' keys are in PRIMARY_KEYS above).
+PRIMARY_KEYS.update({
+    "country_year": ["iso3", "year"],
+    "estimate_conflicts": ["iso3", "year", "measure"],
+    "entity_sanctions": ["entity_id", "actor"],
+    "entity_status": ["entity_id"],
+    "para8_tracker": ["iso3"],
+})
+
 CONFLICT_TOLERANCE = 0.25

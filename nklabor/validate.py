@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -112,6 +113,14 @@ def _schema_problems(err: SchemaErrors, frame: pd.DataFrame, schema: pa.DataFram
 
 
 def _order_problems(frame: pd.DataFrame, key: list[str], display: str) -> list[Problem]:
+    if len(key) == 1:  # the common case, without a tuple per row
+        values = frame[key[0]].fillna("").astype(object).to_numpy()
+        later = np.flatnonzero(values[1:] < values[:-1])
+        if not len(later):
+            return []
+        first = later[0] + 1
+        return [Problem(display, int(frame.index[first]), key[0], values[first],
+                        f"rows must be sorted by {key[0]}; this row comes after {values[first - 1]!r}")]
     keys = list(frame[key].fillna("").itertuples(index=False, name=None))
     for (line, current), previous in zip(list(zip(frame.index, keys))[1:], keys):
         if current < previous:
@@ -135,7 +144,10 @@ def _foreign_key_problems(frames: dict[str, pd.DataFrame], displays: dict[str, s
                 continue
             known = set(frames[target_table][target_col].dropna())
             exempt = set(col.metadata.get("except", []))
-            for line, cell in frame[name].dropna().items():
+            cells = frame[name].dropna()
+            if not col.metadata.get("list"):
+                cells = cells[~cells.isin(known | exempt)]  # most cells resolve; look closer only at the rest
+            for line, cell in cells.items():
                 items = cell.split(";") if col.metadata.get("list") else [cell]
                 for item in items:
                     if item not in known and item not in exempt:

@@ -1,0 +1,318 @@
+"""World maps of where DPRK workers were reported in a year, how many, and what was done about it.
+
+Symbols, not a choropleth: counts are not densities. Disc area is proportional to the central figure of
+`country_year`, a ring shows the highest figure reported that year, and every map drawn from the same data
+shares one scale, so two maps can be compared by eye.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.transforms import Bbox
+
+import nklabor
+from nklabor import basemap
+from nklabor.plots import style
+from nklabor.plots.labels import Label, place
+
+MAX_DIAMETER = 56.0  # points, for the largest figure in the data
+MIN_DIAMETER = 4.0  # points: smaller discs would vanish, so they are drawn at this size and labelled
+SOUTH, NORTH = -57.0, 83.0
+
+
+@dataclass(frozen=True)
+class SymbolScale:
+    """Disc diameter in points for a worker count: area proportional, with a floor for legibility."""
+
+    vmax: float
+
+    def diameter(self, value: float) -> float:
+        return max(MIN_DIAMETER, self.true_diameter(value))
+
+    def true_diameter(self, value: float) -> float:
+        return MAX_DIAMETER * math.sqrt(max(value, 0) / self.vmax)
+
+    @property
+    def floor_value(self) -> int:
+        """Figures below this are drawn at the minimum size."""
+        return int(round(self.vmax * (MIN_DIAMETER / MAX_DIAMETER) ** 2))
+
+    def references(self) -> list[int]:
+        nice = [v * 10**e for e in range(2, 7) for v in (1, 2, 5)]
+        picks = [v for v in nice if self.floor_value < v <= self.vmax]
+        return picks[-1:] + picks[-3:-2] + picks[-5:-4] if len(picks) >= 5 else picks[::-1]
+
+
+def shared_scale(panel: pd.DataFrame | None = None) -> SymbolScale:
+    """One scale for all years: the largest figure anywhere in the panel gets the largest disc."""
+    panel = nklabor.load("country_year") if panel is None else panel
+    top = pd.concat([panel["workers_present_high"], panel["workers_present_central"]]).dropna()
+    return SymbolScale(float(top.max()) if len(top) and top.max() > 0 else 1.0)
+
+
+def map_rows(year: int, panel: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The host countries with anything to show in `year`: one row each, with what kind of symbol and which
+    action families apply."""
+    panel = nklabor.load("country_year") if panel is None else panel
+    names = nklabor.load("countries").set_index("iso3")["name"]
+    rows = panel[panel["year"] == year].copy()
+    action_cols = [c for c in rows.columns if c.startswith("actions_")]
+    rows["families"] = [
+        [fam for fam, spec in style.ACTION_FAMILIES.items()
+         if sum(int(r[f"actions_{t}"]) for t in spec["types"] if f"actions_{t}" in action_cols)]
+        for _, r in rows.iterrows()]
+    central = rows["workers_present_central"]
+    rows["kind"] = np.select(
+        [central.notna() & (central.fillna(0) > 0), central.notna(), rows["has_presence"].astype(bool)],
+        ["count", "zero", "presence"], default="actions")
+    rows = rows[(rows["kind"] != "actions") | (rows["families"].str.len() > 0)]
+    rows["name"] = rows["iso3"].map(names).fillna(rows["iso3"])
+    return rows.reset_index(drop=True)
+
+
+def _short(value: int) -> str:
+    if value < 1000:
+        return f"{value:,}"
+    return f"{value / 1000:.0f}k" if value >= 10000 else f"{value / 1000:.1f}k".replace(".0k", "k")
+
+
+@lru_cache(maxsize=1)
+def _sphere():
+    """The map's outline: the Equal Earth world between SOUTH and NORTH."""
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    lons = np.linspace(-180, 180, 181)
+    ring = ([(x, SOUTH) for x in lons] + [(180, y) for y in np.linspace(SOUTH, NORTH, 60)]
+            + [(x, NORTH) for x in lons[::-1]] + [(-180, y) for y in np.linspace(NORTH, SOUTH, 60)])
+    return gpd.GeoSeries([Polygon(ring)], crs="EPSG:4326").to_crs(basemap.EQUAL_EARTH)
+
+
+def map_aspect() -> float:
+    """Width over height of the cropped map."""
+    xmin, ymin, xmax, ymax = _sphere().total_bounds
+    return (xmax - xmin) / (ymax - ymin)
+
+
+def _draw_base(ax, hosts: set[str]) -> None:
+    sphere = _sphere()
+    sphere.plot(ax=ax, color=style.OCEAN, edgecolor="#c8d3de", linewidth=0.6, zorder=0)
+    world = basemap.countries()
+    world.plot(ax=ax, color=style.LAND, edgecolor=style.BORDER, linewidth=0.3, zorder=1)
+    world[world["iso3"].isin(hosts)].plot(ax=ax, color=style.HOST_LAND, edgecolor=style.BORDER, linewidth=0.3,
+                                          zorder=1)
+    xmin, ymin, xmax, ymax = sphere.total_bounds
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _symbol_bbox(ax, x: float, y: float, diameter_pt: float) -> Bbox:
+    cx, cy = ax.transData.transform((x, y))
+    r = diameter_pt / 2 * ax.figure.dpi / 72.0
+    return Bbox.from_extents(cx - r, cy - r, cx + r, cy + r)
+
+
+def _symbol_handles() -> list:
+    return [
+        Line2D([], [], ls="", marker="o", ms=9, mfc=style.WORKERS, mec="white", alpha=0.65,
+               label="central figure (disc area)"),
+        Line2D([], [], ls="", marker="o", ms=13, mfc="none", mec=style.WORKERS, mew=0.9,
+               label="highest figure reported (ring)"),
+        Line2D([], [], ls="", marker="D", ms=5.5, mfc="white", mec=style.WORKERS, mew=1.2,
+               label="present, no count given"),
+        Line2D([], [], ls="", marker="x", ms=5, mec=style.INK, mew=1.1, label="reported as zero"),
+        Line2D([], [], ls="", marker="o", ms=3, mfc=style.MUTED, mec=style.MUTED,
+               label="no worker figure; actions only"),
+    ]
+
+
+def _size_key(lax, scale: SymbolScale, x: float, fontsize: float) -> None:
+    """Nested circles, bottom-aligned, each labelled at its top: the classic key for proportional symbols."""
+    from matplotlib.transforms import offset_copy
+
+    fig = lax.figure
+    values = sorted(scale.references(), reverse=True)
+    base_y = 0.15
+    r_max = scale.diameter(values[0]) / 2 if values else 0
+    head = offset_copy(lax.transAxes, fig, x=0, y=2 * r_max + 6, units="points")
+    lax.text(x, base_y, "Disc area = central figure", transform=head, fontsize=fontsize, va="bottom",
+             color=style.INK, gid="size-key-title")
+    for v in values:
+        r = scale.diameter(v) / 2
+        centre = offset_copy(lax.transAxes, fig, x=r_max, y=r, units="points")
+        lax.scatter([x], [base_y], s=(2 * r) ** 2, facecolors="none", edgecolors=style.WORKERS, linewidths=0.8,
+                    transform=centre, clip_on=False)
+        top = offset_copy(lax.transAxes, fig, x=r_max, y=2 * r, units="points")
+        lax.plot([x, x], [base_y, base_y], transform=top)
+        lax.annotate(f"{v:,}", (x, base_y), xycoords=top, xytext=(r_max + 8, 0), textcoords="offset points",
+                     fontsize=fontsize - 0.5, va="center", color=style.INK,
+                     arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#999999", "shrinkA": 0, "shrinkB": 0})
+    note = offset_copy(lax.transAxes, fig, x=0, y=-2, units="points")
+    lax.text(x, base_y, f"figures under {scale.floor_value:,} drawn at the smallest size", transform=note,
+             fontsize=fontsize - 1, va="top", color=style.MUTED)
+
+
+def _legend_row(lax, scale: SymbolScale, families: list[str], fontsize: float = 8) -> None:
+    """Everything a reader needs to decode the map, in one strip: symbols, the size key, the action marks."""
+    lax.set_axis_off()
+    common = {"frameon": False, "fontsize": fontsize, "title_fontsize": fontsize, "borderaxespad": 0,
+              "alignment": "left", "labelspacing": 0.7, "handletextpad": 0.5}
+    first = lax.legend(handles=_symbol_handles(), title="Workers present, symbol at each host country",
+                       loc="upper left", bbox_to_anchor=(0.0, 1.0), **common)
+    first.set_gid("legend-workers")
+    lax.add_artist(first)
+    _size_key(lax, scale, 0.27, fontsize)
+    if families:
+        acts = [Line2D([], [], ls="", marker=style.ACTION_FAMILIES[f]["marker"], ms=6,
+                       mfc=style.ACTION_FAMILIES[f]["colour"], mec=style.ACTION_FAMILIES[f]["colour"], label=f)
+                for f in families]
+        second = lax.legend(handles=acts, title="Enforcement actions that year (marks after the country name)",
+                            loc="upper left", bbox_to_anchor=(0.50, 1.0), ncol=2, columnspacing=1.2, **common)
+        second.set_gid("legend-actions")
+        lax.add_artist(second)
+
+
+def draw_symbols(ax, year: int, *, scale: SymbolScale, panel=None) -> pd.DataFrame:
+    """Draw the base map and one year's symbols; return the rows drawn, with position and symbol size."""
+    rows = map_rows(year, panel)
+    _draw_base(ax, set(rows.loc[rows["kind"] != "actions", "iso3"]))
+    points = basemap.anchors()
+    rows = rows[rows["iso3"].isin(points.index)].copy()
+    rows["x"] = rows["iso3"].map(points.x)
+    rows["y"] = rows["iso3"].map(points.y)
+    counted = rows[rows["kind"] == "count"].sort_values("workers_present_central", ascending=False)
+    d_central = counted["workers_present_central"].astype(float).map(scale.diameter)
+    high = counted["workers_present_high"].astype(float)
+    ringed = counted[high.notna() & (high > counted["workers_present_central"].astype(float))]
+    d_high = ringed["workers_present_high"].astype(float).map(scale.diameter)
+    ax.scatter(ringed["x"], ringed["y"], s=d_high**2, facecolors="none", edgecolors=style.WORKERS, linewidths=0.9,
+               zorder=3, gid="workers-high")
+    ax.scatter(counted["x"], counted["y"], s=d_central**2, color=style.WORKERS, alpha=0.65, edgecolors="white",
+               linewidths=0.5, zorder=4, gid="workers-central")
+    for kind, gid, kw in (("presence", "workers-presence", {"marker": "D", "s": 30, "facecolors": "white",
+                                                            "edgecolors": style.WORKERS, "linewidths": 1.2}),
+                          ("zero", "workers-zero", {"marker": "x", "s": 25, "color": style.INK, "linewidths": 1.1}),
+                          ("actions", "actions-only", {"marker": "o", "s": 5, "color": style.MUTED})):
+        sel = rows[rows["kind"] == kind]
+        ax.scatter(sel["x"], sel["y"], zorder=5, gid=gid, **kw)
+    sizes = []
+    for _, r in rows.iterrows():
+        d = {"count": 0.0, "presence": 6.5, "zero": 5.5, "actions": 2.5}[r["kind"]]
+        for col in ("workers_present_central", "workers_present_high"):
+            if r["kind"] == "count" and pd.notna(r[col]):
+                d = max(d, scale.diameter(float(r[col])))
+        sizes.append(d)
+    rows["diameter"] = sizes
+    return rows
+
+
+def label_symbols(ax, rows: pd.DataFrame, labels: str = "name") -> None:
+    """Name each symbol (with its central figure and action marks), avoiding overlaps."""
+    obstacles = [_symbol_bbox(ax, r["x"], r["y"], r["diameter"]) for _, r in rows.iterrows()]
+    order = rows.assign(_k=rows["kind"].map({"count": 0, "zero": 1, "presence": 2, "actions": 3}),
+                        _v=-rows["workers_present_central"].astype(float).fillna(0)).sort_values(["_k", "_v", "iso3"])
+    items = []
+    for _, r in order.iterrows():
+        name = r["iso3"] if labels == "iso3" else r["name"]
+        figure = ""
+        if r["kind"] in ("count", "zero"):
+            value = int(r["workers_present_central"])
+            figure = " " + (_short(value) if labels == "iso3" else f"{value:,}")
+        glyphs = [(style.ACTION_FAMILIES[f]["glyph"], style.ACTION_FAMILIES[f]["colour"]) for f in r["families"]]
+        items.append(Label(r["iso3"], r["x"], r["y"], r["diameter"] / 2, name + figure, glyphs,
+                           colour=style.MUTED if r["kind"] == "actions" else style.INK,
+                           size=6.5 if labels == "iso3" else 7.0))
+    place(ax, items, obstacles)
+
+
+def _families(rows: pd.DataFrame) -> list[str]:
+    present = {f for fams in rows["families"] for f in fams}
+    return [f for f in style.ACTION_FAMILIES if f in present]
+
+
+def _settle(fig) -> None:
+    """Run the layout once, then freeze it, so labels are placed against the final axes positions."""
+    if fig.get_layout_engine() is not None:
+        fig.canvas.draw()
+        fig.set_layout_engine("none")
+
+
+def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolScale | None = None,
+                   legend: bool = True, title: str | None = None):
+    """Map of one year: workers present per host country as proportional symbols, and enforcement actions.
+
+    Returns (figure, axes). `labels` is "name" or "iso3". Pass `scale` to share one with other maps; by default
+    the scale is set by the largest figure in the whole panel, so maps of different years compare directly.
+    Given an `ax`, the key goes in a strip below it; a figure with a layout engine has its layout fixed before
+    the labels are placed, since they are placed to avoid each other on the page.
+    """
+    style.use_agg_without_display()
+    import matplotlib.pyplot as plt
+
+    panel = nklabor.load("country_year")
+    scale = scale or shared_scale(panel)
+    if ax is None:
+        width, strip, head, foot = 13.0, 1.75 if legend else 0.0, 0.45, 0.25
+        map_h = width * 0.985 / map_aspect()
+        height = map_h + strip + head + foot
+        fig = plt.figure(figsize=(width, height))
+        ax = fig.add_axes((0.0075, (strip + foot) / height, 0.985, map_h / height))
+        lax = fig.add_axes((0.01, foot / height, 0.98, strip / height)) if legend else None
+    else:
+        fig = ax.figure
+        lax = ax.inset_axes((0.0, -0.32, 1.0, 0.3)) if legend else None
+    rows = draw_symbols(ax, year, scale=scale, panel=panel)
+    if lax is not None:
+        _legend_row(lax, scale, _families(rows))
+    ax.set_title(title or f"DPRK workers abroad in {year}: where sources report them, how many, and actions taken",
+                 fontsize=12, loc="left")
+    style.add_credit(fig, "base map: Natural Earth 1:50m")
+    _settle(fig)
+    label_symbols(ax, rows, labels)
+    return fig, ax
+
+
+def deployment_maps(years, *, ncols: int = 2, labels: str = "iso3", scale: SymbolScale | None = None,
+                    title: str | None = None):
+    """Small multiples: one map per year on one figure, all on the same symbol scale. Returns (figure, axes)."""
+    style.use_agg_without_display()
+    import matplotlib.pyplot as plt
+
+    years = [int(y) for y in years]
+    panel = nklabor.load("country_year")
+    scale = scale or shared_scale(panel)
+    ncols = min(ncols, len(years))
+    nrows = math.ceil(len(years) / ncols)
+    panel_w = 7.0
+    map_h = panel_w * 0.98 / map_aspect()
+    row_h, strip, head, foot = map_h + 0.3, 1.75, 0.5, 0.25
+    width, height = panel_w * ncols, row_h * nrows + strip + head + foot
+    fig = plt.figure(figsize=(width, height))
+    axes = []
+    for i in range(nrows * ncols):
+        r, c = divmod(i, ncols)
+        bottom = (foot + strip + (nrows - 1 - r) * row_h) / height
+        axes.append(fig.add_axes(((c + 0.01) / ncols, bottom, 0.98 / ncols, map_h / height)))
+    drawn = []
+    for ax, year in zip(axes, years):
+        rows = draw_symbols(ax, year, scale=scale, panel=panel)
+        ax.set_title(str(year), fontsize=11, loc="left", fontweight="bold")
+        drawn.append((ax, rows))
+    for ax in axes[len(years):]:
+        ax.set_axis_off()
+    lax = fig.add_axes((0.01, foot / height, 0.98, strip / height))
+    _legend_row(lax, scale, _families(pd.concat([r for _, r in drawn])))
+    fig.suptitle(title or "DPRK workers abroad, " + ", ".join(map(str, years)) + ": one symbol scale for all maps",
+                 fontsize=13, x=0.01, y=1 - 0.12 / height, ha="left", va="top")
+    style.add_credit(fig, "base map: Natural Earth 1:50m")
+    for ax, rows in drawn:
+        label_symbols(ax, rows, labels)
+    return fig, np.array(axes).reshape(nrows, ncols)

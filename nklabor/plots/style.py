@@ -1,0 +1,126 @@
+"""Shared look of every figure: colours, action families, key dates, the credit line, the backend choice."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pandas as pd
+
+WORKERS = "#b2182b"
+LAND = "#e6e6e6"
+HOST_LAND = "#f2dcd2"
+OCEAN = "#f5f8fb"
+BORDER = "#ffffff"
+INK = "#222222"
+MUTED = "#777777"
+
+#: Action types grouped for map glyphs: a map has room for a handful of marks, not sixteen.
+ACTION_FAMILIES: dict[str, dict] = {
+    "resolution, designation or law": {
+        "types": ("un_resolution", "sanctions_designation", "law", "executive_order", "customs_order"),
+        "colour": "#0072B2", "marker": "s", "glyph": "\u25a0"},
+    "visa or permit measure": {"types": ("visa_halt", "permit_nonrenewal"),
+                               "colour": "#E69F00", "marker": "^", "glyph": "\u25b2"},
+    "repatriation, expulsion or dismissal": {"types": ("repatriation", "expulsion", "employer_termination"),
+                                             "colour": "#009E73", "marker": "D", "glyph": "\u25c6"},
+    "report to the UN": {"types": ("implementation_report",), "colour": "#56B4E9", "marker": "o",
+                         "glyph": "\u25cf"},
+    "US TIP rating": {"types": ("tip_rating",), "colour": "#CC79A7", "marker": "v", "glyph": "\u25bc"},
+    "other (inquiry, prosecution, diplomacy)": {
+        "types": ("investigation", "prosecution", "diplomatic_action", "other"),
+        "colour": "#555555", "marker": "P", "glyph": "+"},
+}
+
+#: Who acted, for colouring timelines.
+ACTOR_GROUPS: dict[str, str] = {
+    "UN Security Council": "#0072B2",
+    "EU or MSMT": "#56B4E9",
+    "United States": "#E69F00",
+    "host government": "#009E73",
+    "other government": "#CC79A7",
+}
+
+ESTIMATOR_COLOURS = {
+    "host_government": "#009E73", "un": "#0072B2", "us_government": "#E69F00", "rok_government": "#D55E00",
+    "other_government": "#CC79A7", "ngo": "#56B4E9", "researcher": "#332288", "media": "#888888",
+    "employer": "#8C564B", "testimony": "#000000",
+}
+
+#: Dates marked on time axes. The resolutions' dates are checked against the data by the tests; the 2397
+#: deadline is the resolution's 24 months (source mofa-kr-2017-12-unscr-2397); the border closure is known to the
+#: month only (January 2020, source rfa-2021-02-22-coronavirus-strands-nk-workers-china), so it sits at the month's
+#: start and its label says so.
+KEY_DATES: list[tuple[str, str]] = [
+    ("2017-08-05", "UNSCR 2371"),
+    ("2017-09-11", "UNSCR 2375"),
+    ("2017-12-22", "UNSCR 2397"),
+    ("2019-12-22", "2397 deadline"),
+    ("2020-01", "DPRK border closure (Jan 2020)"),
+]
+
+
+def family_of(action_type: str) -> str:
+    return next(name for name, fam in ACTION_FAMILIES.items() if action_type in fam["types"])
+
+
+def actor_group(actor: str, target: str | None) -> str:
+    if actor == "UN":
+        return "UN Security Council"
+    if actor in ("EU", "MSMT"):
+        return "EU or MSMT"
+    if actor == "USA":
+        return "United States"
+    if isinstance(target, str) and actor == target:
+        return "host government"
+    return "other government"
+
+
+def pretty(code: str) -> str:
+    return {"un_resolution": "UN resolution", "tip_rating": "TIP rating", "un": "UN",
+            "us_government": "US government", "rok_government": "ROK government",
+            "ngo": "NGO"}.get(code, code.replace("_", " ").capitalize())
+
+
+def mid_period(dates: pd.Series, precision: pd.Series) -> pd.Series:
+    """Place a dated row in the middle of its period, so a year-only date does not sit on 1 January."""
+    offset = precision.astype(str).map({"year": 182, "month": 14, "day": 0}).fillna(0)
+    return pd.to_datetime(dates) + pd.to_timedelta(offset, unit="D")
+
+
+def credit_text() -> str:
+    import nklabor
+
+    return f"nklabor {nklabor.__version__} \u00b7 sources: see nklabor.load('sources')"
+
+
+def add_credit(fig, extra: str = "") -> None:
+    """The credit line, once per figure, bottom right."""
+    if credit_of(fig) is not None:
+        return
+    text = credit_text() + (f" \u00b7 {extra}" if extra else "")
+    engine = fig.get_layout_engine()
+    if engine is not None and type(engine).__name__ == "ConstrainedLayoutEngine" and fig._supxlabel is None:
+        fig.supxlabel(text, x=0.995, ha="right", fontsize=7, color=MUTED).set_gid("credit")  # layout makes room
+    else:
+        fig.text(0.995, 0.005, text, ha="right", va="bottom", fontsize=7, color=MUTED, gid="credit")
+
+
+def credit_of(fig):
+    """The credit line's Text, or None."""
+    texts = list(fig.texts) + ([fig._supxlabel] if fig._supxlabel is not None else [])
+    return next((t for t in texts if t.get_gid() == "credit"), None)
+
+
+def use_agg_without_display() -> None:
+    """Pick the Agg backend on a headless machine unless the user or a notebook chose one."""
+    if os.environ.get("MPLBACKEND") or "ipykernel" in sys.modules:
+        return
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        import matplotlib
+
+        matplotlib.use("Agg")
+
+
+def thousands(value, _pos=None) -> str:
+    return f"{value:,.0f}"
