@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from nklabor.checks import parse_iso_date
 from nklabor.schemas import (
     ACTION_TYPES,
     CONFLICT_TOLERANCE,
@@ -40,10 +39,12 @@ def typed_table(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame
         else:
             out[name] = values.astype("string")
         if col.metadata and col.metadata.get("date"):
-            parsed = [parse_iso_date(v) if isinstance(v, str) else None for v in values]
-            out[f"{name}_date"] = pd.to_datetime([p[0] if p else None for p in parsed]).astype("datetime64[s]")
-            out[f"{name}_precision"] = pd.Categorical([p[1] if p else None for p in parsed],
-                                                      categories=list(PRECISIONS))
+            text = values.astype("string")
+            padded = text.where(text.str.len() != 4, text + "-01-01")
+            padded = padded.where(padded.str.len() != 7, padded + "-01")
+            out[f"{name}_date"] = pd.to_datetime(padded, format="%Y-%m-%d").astype("datetime64[s]")
+            precision = text.str.len().map({4: "year", 7: "month", 10: "day"})
+            out[f"{name}_precision"] = pd.Categorical(precision, categories=list(PRECISIONS))
     return out
 
 
@@ -61,48 +62,63 @@ def point_figure(est: pd.DataFrame) -> pd.Series:
 
 def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
     est = estimates.assign(year=_year(estimates["as_of"]), point=point_figure(estimates))
+    est = est[est["country_iso3"].isin(countries["iso3"])]
     act = actions.assign(year=_year(actions["date"])).dropna(subset=["target_country_iso3"])
-    rows = []
-    for iso3 in sorted(countries["iso3"]):
-        e = est[est["country_iso3"] == iso3]
-        a = act[act["target_country_iso3"] == iso3]
-        years = pd.concat([e["year"], a["year"]]).dropna()
-        if years.empty:
-            continue
-        for year in range(int(years.min()), int(years.max()) + 1):
-            ey, ay = e[e["year"] == year], a[a["year"] == year]
-            present = ey[ey["measure"] == "workers_present"]
-            whole = present["subnational"].isna() & present["sector"].isna() & present["entity_id"].isna()
-            counted = present[whole & (present["qualifier"] != "presence_only")]
-            row = {"iso3": iso3, "year": year, "n_estimates": len(ey), "n_sources": ey["source_id"].nunique(),
-                   "has_presence": bool(len(present)), "n_actions": len(ay)}
-            row.update(_central(counted))
-            rep = ey[ey["measure"] == "workers_repatriated"]["point"].dropna()
-            row["workers_repatriated"] = int(rep.max()) if len(rep) else None
-            for t in ACTION_TYPES:
-                row[f"actions_{t}"] = int((ay["action_type"] == t).sum())
-            rows.append(row)
-    frame = pd.DataFrame(rows, columns=list(CountryYear.to_schema().columns))
+    act = act[act["target_country_iso3"].isin(countries["iso3"])]
+    panel = _panel_index(est, act)
+    key = ["iso3", "year"]
+    e = est.rename(columns={"country_iso3": "iso3"}).dropna(subset=["year"])
+    present = e[e["measure"] == "workers_present"]
+    whole = present["subnational"].isna() & present["sector"].isna() & present["entity_id"].isna()
+    counted = present[whole & (present["qualifier"] != "presence_only")]
+    by_e = e.groupby(key)
+    out = panel.join(by_e.size().rename("n_estimates")).join(by_e["source_id"].nunique().rename("n_sources"))
+    out = out.join(present.groupby(key).size().gt(0).rename("has_presence"))
+    out = out.join(counted.groupby(key)["count_low"].min().rename("workers_present_low"))
+    out = out.join(counted.assign(h=counted["count_high"].fillna(counted["count_low"]))
+                   .groupby(key)["h"].max().rename("workers_present_high"))
+    out = out.join(_central(counted))
+    repat = e[e["measure"] == "workers_repatriated"].dropna(subset=["point"])
+    out = out.join(repat.groupby(key)["point"].max().rename("workers_repatriated"))
+    a = act.rename(columns={"target_country_iso3": "iso3"}).dropna(subset=["year"])
+    out = out.join(a.groupby(key).size().rename("n_actions"))
+    by_type = pd.crosstab([a["iso3"], a["year"]], a["action_type"].astype(str))
+    by_type = by_type.reindex(columns=list(ACTION_TYPES), fill_value=0).add_prefix("actions_")
+    out = out.join(by_type)
+    counts = ["n_estimates", "n_sources", "n_actions"] + [f"actions_{t}" for t in ACTION_TYPES]
+    out[counts] = out[counts].fillna(0)
+    out["has_presence"] = out["has_presence"].fillna(False).astype(bool)
+    frame = out.reset_index()[list(CountryYear.to_schema().columns)]
     return CountryYear.validate(frame)
 
 
-def _central(counted: pd.DataFrame) -> dict:
+def _panel_index(est: pd.DataFrame, act: pd.DataFrame) -> pd.DataFrame:
+    """Every year from a country's first to its last reported year (figure or action), with no gaps."""
+    years = pd.concat([est[["country_iso3", "year"]].rename(columns={"country_iso3": "iso3"}),
+                       act[["target_country_iso3", "year"]].rename(columns={"target_country_iso3": "iso3"})])
+    span = years.dropna().groupby("iso3")["year"].agg(["min", "max"]).sort_index()
+    pairs = [(iso3, y) for iso3, lo, hi in span.itertuples() for y in range(int(lo), int(hi) + 1)]
+    return pd.DataFrame(index=pd.MultiIndex.from_tuples(pairs, names=["iso3", "year"]))
+
+
+def _central(counted: pd.DataFrame) -> pd.DataFrame:
+    """The central figure per country-year by the rule in the CountryYear docstring, with its reason."""
+    columns = ["workers_present_central", "central_estimate_id", "central_reason"]
     if counted.empty:
-        return {"workers_present_low": None, "workers_present_high": None, "workers_present_central": None,
-                "central_estimate_id": None, "central_reason": None}
+        return pd.DataFrame(columns=columns, index=pd.MultiIndex.from_tuples([], names=["iso3", "year"]))
     ranked = counted.assign(
         conf_rank=counted["confidence"].astype(str).map(CONFIDENCE_RANK),
         est_rank=counted["estimator_kind"].astype(str).map(ESTIMATOR_RANK),
         as_of_key=counted["as_of"].astype(str),
-    ).sort_values(["conf_rank", "est_rank", "as_of_key", "estimate_id"], ascending=[True, True, False, True])
-    best = ranked.iloc[0]
-    high = counted["count_high"].fillna(counted["count_low"])
-    reason = (f"{best['confidence']} confidence, estimator kind {best['estimator_kind']}, as of {best['as_of']}; "
-              f"chosen from {len(counted)} counted figure(s)")
-    return {"workers_present_low": int(counted["count_low"].min()) if counted["count_low"].notna().any() else None,
-            "workers_present_high": int(high.max()) if high.notna().any() else None,
-            "workers_present_central": int(best["point"]), "central_estimate_id": best["estimate_id"],
-            "central_reason": reason}
+        n=counted.groupby(["iso3", "year"])["estimate_id"].transform("size"),
+    ).sort_values(["iso3", "year", "conf_rank", "est_rank", "as_of_key", "estimate_id"],
+                  ascending=[True, True, True, True, False, True])
+    best = ranked.drop_duplicates(["iso3", "year"]).set_index(["iso3", "year"])
+    reason = (best["confidence"].astype(str) + " confidence, estimator kind " + best["estimator_kind"].astype(str)
+              + ", as of " + best["as_of"].astype(str) + "; chosen from " + best["n"].astype(str)
+              + " counted figure(s)")
+    return pd.DataFrame({"workers_present_central": best["point"], "central_estimate_id": best["estimate_id"],
+                         "central_reason": reason})
 
 
 def estimate_conflicts(estimates: pd.DataFrame) -> pd.DataFrame:
