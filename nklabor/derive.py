@@ -77,7 +77,7 @@ def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.D
     out = out.join(counted.groupby(key)["count_low"].min().rename("workers_present_low"))
     out = out.join(counted.assign(h=counted["count_high"].fillna(counted["count_low"]))
                    .groupby(key)["h"].max().rename("workers_present_high"))
-    out = out.join(_central(counted))
+    out = out.join(_central(counted[counted["confidence"] != "low"]))
     repat = e[e["measure"] == "workers_repatriated"].dropna(subset=["point"])
     out = out.join(repat.groupby(key)["point"].max().rename("workers_repatriated"))
     a = act.rename(columns={"target_country_iso3": "iso3"}).dropna(subset=["year"])

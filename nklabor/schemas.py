@@ -308,7 +308,8 @@ class CountryYear(DerivedModel):
 
     Envelope and central figure use whole-country figures only: `workers_present` rows with a count and with no
     subnational area, sector or entity (a figure for one city, sector or employer is not a national total).
-    Central figure rule: among those rows for that country and year, take the
+    Central figure rule: among those rows for that country and year graded medium or high confidence (reporting
+    that rests on unnamed sources stays in the envelope but never sets the central figure), take the
     highest confidence; then official counts (host government, UN) before other governments, then researchers
     and NGOs, then media and testimony; then the latest `as_of`; then the lowest `estimate_id`. The central
     figure is the midpoint of that row's low and high (its low for 'at least').

@@ -118,3 +118,14 @@ def test_data_dictionary_is_current():
     result = subprocess.run([sys.executable, "-m", "nklabor", "dictionary", "--check"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_low_confidence_never_sets_the_central_figure(raw_copy: Path, tmp_path: Path):
+    path = raw_copy / "worker_estimates.csv"
+    path.write_text(path.read_text().replace("host_government,high,example-agency-2018,p. 1",
+                                             "host_government,low,example-agency-2018,p. 1"))
+    out = tmp_path / "out"
+    build(raw_copy, out, log=lambda m: None)
+    row = pd.read_parquet(out / "country_year.parquet").set_index(["iso3", "year"]).loc[("RUS", 2017)]
+    assert pd.isna(row["workers_present_central"]) and pd.isna(row["central_estimate_id"])
+    assert row["workers_present_low"] == 30000 and row["workers_present_high"] == 50000
