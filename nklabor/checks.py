@@ -50,12 +50,22 @@ def explain_date(value: str) -> str:
     return "invalid date"
 
 
+def period_start(dates: pd.Series) -> pd.Series:
+    """YYYY and YYYY-MM padded to the first day, so dates of mixed precision compare and parse as periods."""
+    s = dates.astype("string")
+    return s.where(s.str.len() != 4, s + "-01-01").where(s.str.len() != 7, s + "-01")
+
+
+def period_end(dates: pd.Series) -> pd.Series:
+    """YYYY and YYYY-MM padded to the (lexically) last day, so a period compares by its end."""
+    s = dates.astype("string")
+    return s.where(s.str.len() != 4, s + "-12-31").where(s.str.len() != 7, s + "-31")
+
+
 def date_ok(series: pd.Series) -> pd.Series:
     s = series.astype("string")
     ok = s.str.fullmatch(DATE_RE.pattern).fillna(False)
-    padded = s.where(s.str.len() != 4, s + "-01-01")
-    padded = padded.where(padded.str.len() != 7, padded + "-01")
-    parsed = pd.to_datetime(padded.where(ok), format="%Y-%m-%d", errors="coerce")
+    parsed = pd.to_datetime(period_start(s).where(ok), format="%Y-%m-%d", errors="coerce")
     ok &= parsed.notna()
     ok &= (parsed <= pd.Timestamp(_today())).fillna(False)
     return ok | series.isna()

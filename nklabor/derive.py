@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from nklabor.checks import period_end, period_start
 from nklabor.schemas import (
     ACTION_TYPES,
     CONFLICT_TOLERANCE,
@@ -40,9 +41,7 @@ def typed_table(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame
             out[name] = values.astype("string")
         if col.metadata and col.metadata.get("date"):
             text = values.astype("string")
-            padded = text.where(text.str.len() != 4, text + "-01-01")
-            padded = padded.where(padded.str.len() != 7, padded + "-01")
-            out[f"{name}_date"] = pd.to_datetime(padded, format="%Y-%m-%d").astype("datetime64[s]")
+            out[f"{name}_date"] = pd.to_datetime(period_start(text), format="%Y-%m-%d").astype("datetime64[s]")
             precision = text.str.len().map({4: "year", 7: "month", 10: "day"})
             out[f"{name}_precision"] = pd.Categorical(precision, categories=list(PRECISIONS))
     return out
@@ -193,7 +192,7 @@ def para8_tracker(countries, actions, estimates) -> pd.DataFrame:
     official = estimates[(estimates["estimator_kind"] == "host_government") & estimates["subnational"].isna()
                          & (estimates["as_of"].astype(str) >= UNSCR_2397[:4])
                          & estimates["count_low"].fillna(estimates["count_high"]).notna()]
-    official = official[_pad(official["as_of"]) >= UNSCR_2397]
+    official = official[period_end(official["as_of"]) >= UNSCR_2397]
     rows = []
     for c in countries.sort_values("iso3").itertuples(index=False):
         rep = reports[reports["actor"] == c.iso3].sort_values(["date", "action_id"])
@@ -213,11 +212,6 @@ def para8_tracker(countries, actions, estimates) -> pd.DataFrame:
             "remaining_as_of": present["as_of"].iloc[-1] if len(present) else None,
             "estimate_ids": ";".join(sorted(used["estimate_id"])) or None})
     return Para8Tracker.validate(pd.DataFrame(rows, columns=list(Para8Tracker.to_schema().columns)))
-
-
-def _pad(dates: pd.Series) -> pd.Series:
-    s = dates.astype("string")
-    return s.where(s.str.len() != 4, s + "-12-31").where(s.str.len() != 7, s + "-31")
 
 
 def derive_all(frames: dict[str, pd.DataFrame], models: dict) -> dict[str, pd.DataFrame]:

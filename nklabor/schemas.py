@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from nklabor import checks  # noqa: F401  (registers the custom checks)
+from nklabor import checks
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 URL = r"^https?://\S+$"
@@ -43,18 +43,6 @@ ACTION_TYPES = ("un_resolution", "sanctions_designation", "visa_halt", "permit_n
                 "investigation", "diplomatic_action", "employer_termination", "implementation_report", "other")
 PRECISIONS = ("year", "month", "day")
 REVENUE_MEASURES = ("annual_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")
-
-
-def _period_start(dates: pd.Series) -> pd.Series:
-    """Pad YYYY and YYYY-MM to the first day, so dates of mixed precision compare as periods."""
-    s = dates.astype("string")
-    return s.where(s.str.len() != 4, s + "-01-01").where(s.str.len() != 7, s + "-01")
-
-
-def _period_end(dates: pd.Series) -> pd.Series:
-    """Pad YYYY and YYYY-MM to the (lexically) last day, so a period compares by its end."""
-    s = dates.astype("string")
-    return s.where(s.str.len() != 4, s + "-12-31").where(s.str.len() != 7, s + "-31")
 
 
 def _text(description: str, *, required: bool = False, **kw) -> pa.Field:
@@ -217,7 +205,7 @@ class WorkerEstimates(RawModel):
 
     @pa.dataframe_check(error="period_start: must not be later than the end of as_of")
     def period_before_as_of(cls, df: pd.DataFrame) -> Series[bool]:
-        start, end = _period_start(df["period_start"]), _period_end(df["as_of"])
+        start, end = checks.period_start(df["period_start"]), checks.period_end(df["as_of"])
         return (start.isna() | end.isna() | (start <= end)).astype(bool)
 
 
