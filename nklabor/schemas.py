@@ -126,6 +126,8 @@ class Entities(RawModel):
     source_ids: Series[str] = _ref("sources.source_id", "Sources for the entity (;-separated source ids).",
                                    required=True, is_list=True)
     note: Series[str] = _text("Curator's note.")
+    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
+                                    "where the row has not been re-checked yet.")
 
 
 class EntityPresence(RawModel):
@@ -173,6 +175,8 @@ class WorkerEstimates(RawModel):
     source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
     locator: Series[str] = _text("Where in the source (page, paragraph).")
     note: Series[str] = _text("Curator's note, in the curator's own words.")
+    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
+                                    "where the row has not been re-checked yet.")
 
     @pa.dataframe_check(error="count_low: must not exceed count_high")
     def low_le_high(cls, df: pd.DataFrame) -> Series[bool]:
@@ -230,6 +234,8 @@ class EnforcementActions(RawModel):
     other_source_ids: Series[str] = _ref("sources.source_id", "Further sources reporting the same action "
                                                               "(;-separated); one action is one row.", is_list=True)
     locator: Series[str] = _text("Where in the source (page, paragraph).")
+    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
+                                    "where the row has not been re-checked yet.")
 
     @pa.dataframe_check(error="value: a tip_rating needs the tier in value")
     def tip_has_tier(cls, df: pd.DataFrame) -> Series[bool]:
@@ -254,6 +260,8 @@ class RevenueWages(RawModel):
     source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
     locator: Series[str] = _text("Where in the source.")
     note: Series[str] = _text("Curator's note, in the curator's own words.")
+    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
+                                    "where the row has not been re-checked yet.")
 
     @pa.dataframe_check(error="value_low: must not exceed value_high")
     def low_le_high(cls, df: pd.DataFrame) -> Series[bool]:

@@ -45,6 +45,9 @@ def report() -> str:
               "worker_estimates by source kind: "
               + _share(est.merge(src[["source_id", "kind"]], on="source_id")["kind"]),
               "sources by kind: " + _share(src["kind"]),
+              "re-checked against the cited source by a second reader: "
+              + ", ".join(f"{name} {t[name]['checked_on'].notna().sum()}/{len(t[name])}"
+                          for name in ("worker_estimates", "enforcement_actions", "entities", "revenue_wages")),
               "enforcement_actions by type: " + _share(act["action_type"]),
               "", "Years covered per country (worker_estimates as_of):"]
     for iso3, group in est.groupby(est["country_iso3"].astype(str)):

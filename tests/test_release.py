@@ -233,11 +233,11 @@ def _append(path: Path, line: str) -> None:
 def test_only_actual_designations_become_sanctions(raw_copy: Path, tmp_path: Path):
     from followthemoney import model
 
-    _append(raw_copy / "entities.csv", "zeta-trading,Zeta Trading,,,intermediary,CHN,,example-news-2019,")
+    _append(raw_copy / "entities.csv", "zeta-trading,Zeta Trading,,,intermediary,CHN,,example-news-2019,,")
     _append(raw_copy / "enforcement_actions.csv", "act-0004,2019-01-01,USA,investigation,CHN,zeta-trading,,,,"
-                                                  "Synthetic fixture: an investigation.,example-news-2019,,")
+                                                  "Synthetic fixture: an investigation.,example-news-2019,,,")
     _append(raw_copy / "enforcement_actions.csv", "act-0005,2019-02-01,USA,sanctions_designation,,,E.O. 13722,,,"
-                                                  "Synthetic fixture: individuals designated.,example-news-2019,,")
+                                                  "Synthetic fixture: individuals designated.,example-news-2019,,,")
     out = make_release(raw_copy, tmp_path)
     proxies = [model.get_proxy(json.loads(line)) for line in (out / "entities.ftm.json").read_text().splitlines()]
     assert [p.id for p in proxies if p.schema.name == "Sanction"] == ["nklabor-sanction-act-0003"]
@@ -258,9 +258,9 @@ def test_second_release_tracks_rows_added_changed_and_removed(raw_copy: Path, tm
     _edit(raw_copy / "countries.csv", "MLT,Malta,Europe,", "MLT,Malta,Europe,edited")
     _edit(raw_copy / "worker_estimates.csv",
           "est-0004,MLT,,,,workers_present,2016,,,,presence_only,,unknown,Example Agency,us_government,medium,"
-          "example-agency-2018,,\n", "")
+          "example-agency-2018,,,\n", "")
     _append(raw_copy / "worker_estimates.csv", "est-0006,CHN,,,,workers_present,2018,,100,100,exact,100,work,"
-                                               "Example Agency,host_government,high,example-agency-2018,,")
+                                               "Example Agency,host_government,high,example-agency-2018,,,")
     out = make_release(raw_copy, tmp_path, "2026.12.0")
 
     record = manifest(tmp_path, "2026.12.0")
@@ -283,7 +283,7 @@ def test_second_release_tracks_rows_added_changed_and_removed(raw_copy: Path, tm
 
 def test_ids_are_never_reused(raw_copy: Path, tmp_path: Path):
     row = ("est-0004,MLT,,,,workers_present,2016,,,,presence_only,,unknown,Example Agency,us_government,medium,"
-           "example-agency-2018,,\n")
+           "example-agency-2018,,,\n")
     make_release(raw_copy, tmp_path, "2026.11.0")
     _edit(raw_copy / "worker_estimates.csv", row, "")
     make_release(raw_copy, tmp_path, "2026.11.1")

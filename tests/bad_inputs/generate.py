@@ -30,8 +30,8 @@ W = "data/raw/worker_estimates.csv"
 
 # name: (table, mutation of the text, or bytes function, expected lines)
 CASES = {
-    "ragged_row": (E, sub("p. 1,\n", "p. 1,,extra\n"),
-                   [f"{W}:2: -: '20 fields': row has 20 fields but the header has 19"]),
+    "ragged_row": (E, sub("p. 1,,\n", "p. 1,,,extra\n"),
+                   [f"{W}:2: -: '21 fields': row has 21 fields but the header has 20"]),
     "unbalanced_quote": (E, sub("about 30000", '"about 30000'),
                          [f"{W}:2: -: '': malformed CSV (check the quotes on this line): unexpected end of data"]),
     "misspelled_header": (E, sub("estimator_kind", "estimator_knd"),
