@@ -26,7 +26,7 @@ EDGE_SPACE = f"^[{re.escape(WHITESPACE)}]|[{re.escape(WHITESPACE)}]$"
 
 
 def read_table(path: Path, columns: list[str], required: set[str], display: str,
-               text_columns: set[str]) -> tuple[pd.DataFrame, list[Problem]]:
+               text_columns: set[str], allow_empty: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     """Return (frame indexed by line number, problems). The frame holds str or None, one column per header."""
     problems: list[Problem] = []
 
@@ -69,7 +69,7 @@ def read_table(path: Path, columns: list[str], required: set[str], display: str,
     for name in columns:
         if name not in seen and name in required:
             problem(1, name, "", "required column is missing from the header")
-    if not len(lines):
+    if not len(lines) and not allow_empty:
         problem(1, "-", "", "table has no rows")
 
     cells, lines = _check_cells(header, cells, lines, text_columns, problem)

@@ -33,6 +33,12 @@ SECTORS = ("construction", "logging", "mining", "fishing_seafood", "textiles_gar
 MEASURES = ("workers_present", "workers_repatriated", "work_permits_valid", "work_permits_issued", "visas_issued",
             "arrivals", "departures")
 FLOW_MEASURES = ("workers_repatriated", "work_permits_issued", "visas_issued", "arrivals", "departures")
+STOCK_MEASURES = ("workers_present", "work_permits_valid")
+#: What a figure covers, as the source gives it (never read from `sector`, which only describes).
+SCOPES = ("national", "subnational", "sector_subset", "entity", "cumulative", "multi_country")
+#: Who was counted: DPRK workers, or entries of DPRK nationals by stated purpose (for entry statistics).
+COUNTED = ("workers", "all_entries", "work_entries", "study_entries", "other_entries")
+ENTRY_COUNTS = ("all_entries", "work_entries", "study_entries", "other_entries")
 QUALIFIERS = ("exact", "approximately", "at_least", "at_most", "range", "presence_only")
 ENTRY_CHANNELS = ("work", "student", "trainee", "other", "unknown")
 ESTIMATOR_KINDS = ("host_government", "un", "us_government", "rok_government", "other_government", "ngo",
@@ -40,9 +46,10 @@ ESTIMATOR_KINDS = ("host_government", "un", "us_government", "rok_government", "
 CONFIDENCE = ("high", "medium", "low")
 ACTION_TYPES = ("un_resolution", "sanctions_designation", "visa_halt", "permit_nonrenewal", "expulsion",
                 "repatriation", "tip_rating", "law", "executive_order", "customs_order", "prosecution",
-                "investigation", "diplomatic_action", "employer_termination", "implementation_report", "other")
+                "investigation", "diplomatic_action", "employer_termination", "implementation_report", "advisory",
+                "other")
 PRECISIONS = ("year", "month", "day")
-REVENUE_MEASURES = ("annual_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")
+REVENUE_MEASURES = ("annual_revenue_usd", "scheme_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")
 
 
 def _text(description: str, *, required: bool = False, **kw) -> pa.Field:
@@ -150,6 +157,11 @@ class WorkerEstimates(RawModel):
     estimate_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
     country_iso3: Series[str] = _ref("countries.iso3", "Host country (ISO3), or WLD for a worldwide total.",
                                      required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
+    scope: Series[str] = _vocab(SCOPES, "What the figure covers, as the source gives it: national (the whole "
+                                         "country's DPRK workforce, whatever sector the source names), subnational "
+                                         "(a region or city), sector_subset (one sector only, e.g. IT workers), "
+                                         "entity (one employer or site), cumulative (a total over several years, "
+                                         "not a stock), multi_country (several countries together).")
     subnational: Series[str] = _text("Region, province or city, where the figure is for part of a country.")
     entity_id: Series[str] = _ref("entities.entity_id", "Employer or dispatcher the figure concerns, if any.")
     sector: Series[str] = pa.Field(nullable=True, list_of={"allowed": SECTORS},
@@ -158,14 +170,19 @@ class WorkerEstimates(RawModel):
     measure: Series[str] = _vocab(MEASURES, "What is counted: a stock (workers_present, work_permits_valid) or a "
                                             "flow (repatriations, permits or visas issued, arrivals, departures). "
                                             "visas_issued counts visas of the purpose in entry_channel.")
-    as_of: Series[str] = _date("Date the figure refers to.", required=True)
-    period_start: Series[str] = _date("Start of the counted period, for flows.")
+    counted: Series[str] = _vocab(COUNTED, "Who was counted: workers (DPRK workers, however they entered), or "
+                                           "entries of DPRK nationals of all purposes, or for work, study or "
+                                           "another stated purpose (entry and visa statistics).")
+    as_of: Series[str] = _date("Date the figure refers to (for flows, the end of the counted period).", required=True)
+    period_start: Series[str] = _date("Start of the counted period, for flows; empty where the source gives none.")
     count_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
                                                 description="Lower bound (equal to count_high for a point figure).")
     count_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
                                                  description="Upper bound; empty for 'at least N'.")
     qualifier: Series[str] = _vocab(QUALIFIERS, "How the source qualifies the figure; presence_only for no count.")
     count_as_stated: Series[str] = _text("The figure in the source's own few words, e.g. 'more than 100,000'.")
+    wording_rule: Series[str] = _text("How vague wording became a number, e.g. \"'tens of thousands' read as at "
+                                      "least 20,000\"; empty where the source gives the number.")
     entry_channel: Series[str] = _vocab(ENTRY_CHANNELS, "How the workers entered, where the source says.",
                                         required=False)
     estimator: Series[str] = _text("Who made the figure (may differ from the publisher).", required=True)
@@ -207,6 +224,23 @@ class WorkerEstimates(RawModel):
         rows = df["qualifier"].isin(["at_most", "range"])
         return (~rows | df["count_high"].notna()).astype(bool)
 
+    @pa.dataframe_check(error="subnational: a subnational figure names its region or city in subnational")
+    def subnational_named(cls, df: pd.DataFrame) -> Series[bool]:
+        return (~(df["scope"] == "subnational") | df["subnational"].notna()).astype(bool)
+
+    @pa.dataframe_check(error="scope: a national figure has no subnational area; use scope subnational")
+    def national_is_whole(cls, df: pd.DataFrame) -> Series[bool]:
+        return (~(df["scope"] == "national") | df["subnational"].isna()).astype(bool)
+
+    @pa.dataframe_check(error="sector: a sector_subset figure names its sector")
+    def sector_subset_named(cls, df: pd.DataFrame) -> Series[bool]:
+        return (~(df["scope"] == "sector_subset") | df["sector"].notna()).astype(bool)
+
+    @pa.dataframe_check(error="counted: entry counts (all_entries, work_entries, ...) go with a flow measure, "
+                              "not a stock")
+    def entries_are_flows(cls, df: pd.DataFrame) -> Series[bool]:
+        return (~df["counted"].isin(ENTRY_COUNTS) | df["measure"].isin(FLOW_MEASURES)).astype(bool)
+
     @pa.dataframe_check(error="period_start: must not be later than the end of as_of")
     def period_before_as_of(cls, df: pd.DataFrame) -> Series[bool]:
         start, end = checks.period_start(df["period_start"]), checks.period_end(df["as_of"])
@@ -226,9 +260,12 @@ class EnforcementActions(RawModel):
                                                              "DPRK itself); empty for global measures.",
                                             exempt=["PRK"], country_code={"allow": ()})
     target_entity_id: Series[str] = _ref("entities.entity_id", "Entity targeted, e.g. a designated company.")
+    target_person_ids: Series[str] = _ref("persons.person_id", "Officials or facilitators the action names "
+                                                               "(;-separated person ids).", is_list=True)
     legal_basis: Series[str] = _text("Legal instrument, e.g. 'UNSCR 2397 para 8', 'E.O. 13722'.")
     value: Series[str] = _text("Value of the action where it has one, e.g. the tier of a TIP rating.")
     reference: Series[str] = _text("List reference or document symbol where a source gives one.")
+    jurisdiction: Series[str] = _text("Court district or issuing office, where the source gives one.")
     summary: Series[str] = _text("What was done, in the curator's own words.", required=True)
     source_id: Series[str] = _ref("sources.source_id", "Source the action was read in.", required=True)
     other_source_ids: Series[str] = _ref("sources.source_id", "Further sources reporting the same action "
@@ -249,7 +286,9 @@ class RevenueWages(RawModel):
     country_iso3: Series[str] = _ref("countries.iso3", "Host country, or WLD for all workers abroad.",
                                      required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
     measure: Series[str] = _vocab(REVENUE_MEASURES, "What the value measures (unit in the name).")
-    as_of: Series[str] = _date("Date or year the figure refers to.", required=True)
+    as_of: Series[str] = _date("Date or year the figure refers to (end of the period for a scheme total).",
+                               required=True)
+    period_start: Series[str] = _date("Start of the period a scheme total covers, where the source gives it.")
     value_low: Series[float] = pa.Field(nullable=True, ge=0, description="Lower bound of the value.")
     value_high: Series[float] = pa.Field(nullable=True, ge=0, description="Upper bound; empty for 'at least'.")
     qualifier: Series[str] = _vocab(QUALIFIERS[:-1], "How the source qualifies the figure.")
@@ -268,15 +307,61 @@ class RevenueWages(RawModel):
         return (df["value_low"].isna() | df["value_high"].isna() | (df["value_low"] <= df["value_high"])).astype(bool)
 
 
+class Persons(RawModel):
+    """Officials, executives and facilitators that a government names in a designation or prosecution.
+
+    Never a worker, defector or family member: the data counts workers, it does not name them.
+    """
+
+    person_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable slug of the person.")
+    name: Series[str] = _text("Name as the authority writes it.", required=True)
+    name_ko: Series[str] = _text("Name in Hangul, where a source gives it.")
+    role: Series[str] = _text("Role or position as the source gives it.", required=True)
+    nationality: Series[str] = _text("Nationality as the source gives it.")
+    entity_id: Series[str] = _ref("entities.entity_id", "Organisation the person is tied to, if any.")
+    source_ids: Series[str] = _ref("sources.source_id", "Sources naming the person (;-separated).", required=True,
+                                   is_list=True)
+    note: Series[str] = _text("Curator's note, in the curator's own words.")
+    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row.")
+
+
+class WorkforceShares(RawModel):
+    """Shares of a country's DPRK workforce with a stated trait (e.g. from Pyongyang), as a source reports them."""
+
+    share_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
+    country_iso3: Series[str] = _ref("countries.iso3", "Host country, or WLD for all workers abroad.",
+                                     required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
+    as_of: Series[str] = _date("Date or year the share refers to.", required=True)
+    characteristic: Series[str] = _text("The trait whose share is given, in the curator's words.", required=True)
+    share_low_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Lower bound, percent.")
+    share_high_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Upper bound, percent.")
+    qualifier: Series[str] = _vocab(QUALIFIERS[:-1], "How the source qualifies the figure.")
+    value_as_stated: Series[str] = _text("The share in the source's own few words.", required=True)
+    estimator: Series[str] = _text("Who made the figure.", required=True)
+    estimator_kind: Series[str] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
+    confidence: Series[str] = _vocab(CONFIDENCE, "Curator's grade of the figure.")
+    source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
+    locator: Series[str] = _text("Where in the source.")
+    note: Series[str] = _text("Curator's note, in the curator's own words.")
+    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row.")
+
+    @pa.dataframe_check(error="share_low_pct: must not exceed share_high_pct")
+    def low_le_high(cls, df: pd.DataFrame) -> Series[bool]:
+        low, high = df["share_low_pct"], df["share_high_pct"]
+        return (low.isna() | high.isna() | (low <= high)).astype(bool)
+
+
 #: The curated tables, in the order they are read (targets of foreign keys first).
 RAW_TABLES: dict[str, type[RawModel]] = {
     "sources": Sources,
     "countries": Countries,
     "entities": Entities,
     "entity_presence": EntityPresence,
+    "persons": Persons,
     "worker_estimates": WorkerEstimates,
     "enforcement_actions": EnforcementActions,
     "revenue_wages": RevenueWages,
+    "workforce_shares": WorkforceShares,
 }
 
 #: Primary key of each curated table (entity_presence: its natural key).
@@ -288,6 +373,8 @@ PRIMARY_KEYS = {
     "worker_estimates": ["estimate_id"],
     "enforcement_actions": ["action_id"],
     "revenue_wages": ["revenue_id"],
+    "persons": ["person_id"],
+    "workforce_shares": ["share_id"],
 }
 
 

@@ -164,6 +164,10 @@ def _closest(value: str, known: set[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+#: Tables that start empty and fill as curators find rows; every other table must have rows.
+MAY_BE_EMPTY = {"workforce_shares"}
+
+
 def validate_raw(raw_dir: Path, display_dir: str = "data/raw") -> dict[str, pd.DataFrame]:
     """Read and validate every raw table; return typed frames or raise InvalidData with all problems."""
     problems: list[Problem] = []
@@ -180,7 +184,8 @@ def validate_raw(raw_dir: Path, display_dir: str = "data/raw") -> dict[str, pd.D
         columns = list(schema.columns)
         kinds = column_kinds(schema)
         frame, found = read_table(path, columns, set(columns), display,
-                                  {c for c, k in kinds.items() if k == "text"})
+                                  {c for c, k in kinds.items() if k == "text"},
+                                  allow_empty=table in MAY_BE_EMPTY)
         problems += found
         problems += _parse_numbers(frame, kinds, display)
         try:

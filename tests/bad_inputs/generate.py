@@ -31,7 +31,7 @@ W = "data/raw/worker_estimates.csv"
 # name: (table, mutation of the text, or bytes function, expected lines)
 CASES = {
     "ragged_row": (E, sub("p. 1,,\n", "p. 1,,,extra\n"),
-                   [f"{W}:2: -: '21 fields': row has 21 fields but the header has 20"]),
+                   [f"{W}:2: -: '24 fields': row has 24 fields but the header has 23"]),
     "unbalanced_quote": (E, sub("about 30000", '"about 30000'),
                          [f"{W}:2: -: '': malformed CSV (check the quotes on this line): unexpected end of data"]),
     "misspelled_header": (E, sub("estimator_kind", "estimator_knd"),
@@ -72,9 +72,9 @@ CASES = {
     "wld_as_action_target": (A, sub("tip_rating,CHN", "tip_rating,WLD"),
                              ["data/raw/enforcement_actions.csv:3: target_country_iso3: 'WLD': 'WLD' (worldwide "
                               "total) is not allowed here; give a real country's ISO 3166-1 alpha-3 code"]),
-    "month_13": (E, sub("workers_present,2017-06", "workers_present,2017-13-01"),
+    "month_13": (E, sub("workers_present,workers,2017-06", "workers_present,workers,2017-13-01"),
                  [f"{W}:3: as_of: '2017-13-01': not a real calendar date"]),
-    "day_month_year": (E, sub("workers_present,2017-06", "workers_present,17/06/2017"),
+    "day_month_year": (E, sub("workers_present,workers,2017-06", "workers_present,workers,17/06/2017"),
                        [f"{W}:3: as_of: '17/06/2017': not an ISO 8601 date; write YYYY, YYYY-MM or YYYY-MM-DD"]),
     "future_date": (A, sub("2018-06-28", "2099-06-28"),
                     ["data/raw/enforcement_actions.csv:3: date: '2099-06-28': date is in the future"]),
@@ -152,6 +152,23 @@ CASES = {
     "unknown_actor": (A, sub(",USA,tip_rating", ",XX,tip_rating"),
                       ["data/raw/enforcement_actions.csv:3: actor: 'XX': not an ISO 3166-1 alpha-3 country code or "
                        "UN, EU"]),
+    "subnational_without_region": (E, sub("est-0002,RUS,national,", "est-0002,RUS,subnational,"),
+                                   [f"{W}:3: subnational: '': a subnational figure names its region or city in "
+                                    "subnational"]),
+    "national_with_region": (E, sub("est-0002,RUS,national,,", "est-0002,RUS,national,Primorsky Krai,"),
+                             [f"{W}:3: scope: 'national': a national figure has no subnational area; use scope "
+                              "subnational"]),
+    "sector_subset_without_sector": (E, sub("est-0002,RUS,national,", "est-0002,RUS,sector_subset,"),
+                                     [f"{W}:3: sector: '': a sector_subset figure names its sector"]),
+    "unknown_scope": (E, sub("est-0002,RUS,national,", "est-0002,RUS,nationwide,"),
+                      [f"{W}:3: scope: 'nationwide': unknown value 'nationwide' (did you mean 'national'?); "
+                       "allowed: national, subnational, sector_subset, entity, cumulative, multi_country"]),
+    "entries_as_stock": (E, sub("workers_present,workers,2017-06", "workers_present,study_entries,2017-06"),
+                         [f"{W}:3: counted: 'study_entries': entry counts (all_entries, work_entries, ...) go with a "
+                          "flow measure, not a stock"]),
+    "dangling_person_id": (A, sub("example-construction-co,,E.O. 13722", "example-construction-co,nobody,E.O. 13722"),
+                           ["data/raw/enforcement_actions.csv:4: target_person_ids: 'nobody': no such person_id in "
+                            "persons.csv"]),
     "tip_without_tier": (A, sub("TVPA,Tier 3", "TVPA,"),
                          ["data/raw/enforcement_actions.csv:3: value: '': a tip_rating needs the tier in value"]),
 }
