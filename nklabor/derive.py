@@ -8,8 +8,13 @@ import pandera.pandas as pa
 from nklabor.checks import period_end, period_start
 from nklabor.schemas import (
     ACTION_TYPES,
+    BASES,
     CONFLICT_TOLERANCE,
+    COUNTED,
+    FLOW_MEASURES,
+    MEASURES,
     PRECISIONS,
+    SCOPES,
     CountryYear,
     EntitySanctions,
     EntityStatus,
@@ -59,7 +64,8 @@ def point_figure(est: pd.DataFrame) -> pd.Series:
     return mid.fillna(low).fillna(high).round().astype("Int64")
 
 
-def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.DataFrame,
+                 best: pd.DataFrame) -> pd.DataFrame:
     est = estimates.assign(year=_year(estimates["as_of"]), point=point_figure(estimates))
     est = est[est["country_iso3"].isin(countries["iso3"])]
     act = actions.assign(year=_year(actions["date"])).dropna(subset=["target_country_iso3"])
@@ -68,15 +74,18 @@ def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.D
     key = ["iso3", "year"]
     e = est.rename(columns={"country_iso3": "iso3"}).dropna(subset=["year"])
     present = e[e["measure"] == "workers_present"]
-    whole = present["subnational"].isna() & present["sector"].isna() & present["entity_id"].isna()
-    counted = present[whole & (present["qualifier"] != "presence_only")]
+    national = e[(e["scope"] == "national") & e["measure"].isin(["workers_present", "work_permits_valid"])
+                 & (e["qualifier"] != "presence_only") & e["count_low"].fillna(e["count_high"]).notna()]
     by_e = e.groupby(key)
     out = panel.join(by_e.size().rename("n_estimates")).join(by_e["source_id"].nunique().rename("n_sources"))
     out = out.join(present.groupby(key).size().gt(0).rename("has_presence"))
-    out = out.join(counted.groupby(key)["count_low"].min().rename("workers_present_low"))
-    out = out.join(counted.assign(h=counted["count_high"].fillna(counted["count_low"]))
-                   .groupby(key)["h"].max().rename("workers_present_high"))
-    out = out.join(_central(counted[counted["confidence"] != "low"]))
+    out = out.join(national.groupby(key).size().rename("n_national_figures"))
+    out = out.join(national.groupby(key)["count_low"].min().rename("sourced_low"))
+    out = out.join(national.assign(h=national["count_high"].fillna(national["count_low"]))
+                   .groupby(key)["h"].max().rename("sourced_high"))
+    b = best.assign(iso3=best["iso3"].astype(str)).set_index(key)
+    out = out.join(b[["best", "low", "high", "basis", "rests_on_low_confidence"]]
+                   .rename(columns={"low": "best_low", "high": "best_high"}), how="outer")
     repat = e[e["measure"] == "workers_repatriated"].dropna(subset=["point"])
     out = out.join(repat.groupby(key)["point"].max().rename("workers_repatriated"))
     a = act.rename(columns={"target_country_iso3": "iso3"}).dropna(subset=["year"])
@@ -84,11 +93,14 @@ def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.D
     by_type = pd.crosstab([a["iso3"], a["year"]], a["action_type"].astype(str))
     by_type = by_type.reindex(columns=list(ACTION_TYPES), fill_value=0).add_prefix("actions_")
     out = out.join(by_type)
-    counts = ["n_estimates", "n_sources", "n_actions"] + [f"actions_{t}" for t in ACTION_TYPES]
+    counts = ["n_estimates", "n_sources", "n_actions", "n_national_figures"] + [f"actions_{t}" for t in ACTION_TYPES]
     out[counts] = out[counts].fillna(0)
-    out["has_presence"] = out["has_presence"].fillna(False).astype(bool)
-    frame = out.reset_index()[list(CountryYear.to_schema().columns)]
-    return CountryYear.validate(frame)
+    out["has_presence"] = out["has_presence"].astype("boolean").fillna(False).astype(bool)
+    out["rests_on_low_confidence"] = out["rests_on_low_confidence"].astype("boolean")
+    frame = out.reset_index().sort_values(key).reset_index(drop=True)
+    frame["iso3"] = frame["iso3"].astype("string")
+    frame["basis"] = pd.Categorical(frame["basis"].astype("object"), categories=list(BASES))
+    return CountryYear.validate(frame[list(CountryYear.to_schema().columns)])
 
 
 def _panel_index(est: pd.DataFrame, act: pd.DataFrame) -> pd.DataFrame:
@@ -100,45 +112,45 @@ def _panel_index(est: pd.DataFrame, act: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(index=pd.MultiIndex.from_tuples(pairs, names=["iso3", "year"]))
 
 
-def _central(counted: pd.DataFrame) -> pd.DataFrame:
-    """The central figure per country-year by the rule in the CountryYear docstring, with its reason."""
-    columns = ["workers_present_central", "central_estimate_id", "central_reason"]
-    if counted.empty:
-        return pd.DataFrame(columns=columns, index=pd.MultiIndex.from_tuples([], names=["iso3", "year"]))
-    ranked = counted.assign(
-        conf_rank=counted["confidence"].astype(str).map(CONFIDENCE_RANK),
-        est_rank=counted["estimator_kind"].astype(str).map(ESTIMATOR_RANK),
-        as_of_key=counted["as_of"].astype(str),
-        n=counted.groupby(["iso3", "year"])["estimate_id"].transform("size"),
-    ).sort_values(["iso3", "year", "conf_rank", "est_rank", "as_of_key", "estimate_id"],
-                  ascending=[True, True, True, True, False, True])
-    best = ranked.drop_duplicates(["iso3", "year"]).set_index(["iso3", "year"])
-    reason = (best["confidence"].astype(str) + " confidence, estimator kind " + best["estimator_kind"].astype(str)
-              + ", as of " + best["as_of"].astype(str) + "; chosen from " + best["n"].astype(str)
-              + " counted figure(s)")
-    return pd.DataFrame({"workers_present_central": best["point"], "central_estimate_id": best["estimate_id"],
-                         "central_reason": reason})
+def _period_days(est: pd.DataFrame) -> pd.Series:
+    start = pd.to_datetime(period_start(est["period_start"].astype("string")), format="%Y-%m-%d")
+    as_of = est["as_of"].astype("string")
+    first = pd.to_datetime(period_start(as_of), format="%Y-%m-%d")
+    end = first.where(as_of.str.len() == 10, first + pd.offsets.MonthEnd(0))
+    end = end.where(as_of.str.len() != 4, first + pd.offsets.YearEnd(0))
+    days = ((end - start).dt.days + 1).astype("Int64")
+    return days.where(est["measure"].isin(FLOW_MEASURES))
 
 
 def estimate_conflicts(estimates: pd.DataFrame) -> pd.DataFrame:
-    est = estimates.assign(year=_year(estimates["as_of"]), point=point_figure(estimates))
+    est = estimates.assign(year=_year(estimates["as_of"]), point=point_figure(estimates),
+                           period_days=_period_days(estimates))
     est = est[est["point"].notna()]
+    est = est[~est["measure"].isin(FLOW_MEASURES) | est["period_days"].notna()]  # a flow needs a stated period
+    cell_key = ["country_iso3", "year", "measure", "scope", "counted", "period_days"]
     rows = []
-    for (iso3, year, measure), cell in est.groupby(["country_iso3", "year", "measure"], observed=True, sort=True):
+    for key, cell in est.groupby(cell_key, observed=True, sort=True, dropna=False):
         if len(cell) < 2:
+            continue
+        if key[3] == "entity" and cell["entity_id"].nunique(dropna=False) > 1:
+            continue  # different employers or sites are not the same figure
+        if key[3] == "subnational" and cell["subnational"].nunique(dropna=False) > 1:
             continue
         lo, hi = int(cell["point"].min()), int(cell["point"].max())
         if lo == hi or (lo > 0 and hi <= lo * (1 + CONFLICT_TOLERANCE)):
             continue
         cell = cell.sort_values("estimate_id")
-        rows.append({"iso3": iso3, "year": int(year), "measure": str(measure), "n_figures": len(cell),
+        rows.append({"iso3": key[0], "year": int(key[1]), "measure": str(key[2]), "scope": str(key[3]),
+                     "counted": str(key[4]), "period_days": key[5], "n_figures": len(cell),
                      "min_figure": lo, "max_figure": hi, "ratio": round(hi / lo, 3) if lo else float("inf"),
                      "estimate_ids": ";".join(cell["estimate_id"]), "estimators": ";".join(cell["estimator"])})
     frame = pd.DataFrame(rows, columns=list(EstimateConflicts.to_schema().columns))
+    frame["period_days"] = frame["period_days"].astype("Int64")
+    for col in ("iso3", "estimate_ids", "estimators"):
+        frame[col] = frame[col].astype("string")
     frame = EstimateConflicts.validate(frame)
-    frame["measure"] = pd.Categorical(frame["measure"], categories=list(EstimateConflicts.to_schema()
-                                                                         .columns["measure"].checks[0]
-                                                                         .statistics["allowed_values"]))
+    for col, vocab in (("measure", MEASURES), ("scope", SCOPES), ("counted", COUNTED)):
+        frame[col] = pd.Categorical(frame[col], categories=list(vocab))
     return frame
 
 
@@ -148,15 +160,32 @@ def _join(values) -> str | None:
     return ";".join(items) if items else None
 
 
-def entity_sanctions(actions: pd.DataFrame) -> pd.DataFrame:
+def _cited(source_ids, sources: pd.DataFrame) -> tuple[str | None, str | None]:
+    """Titles ('; '-joined) and URLs (space-joined) of the given sources, in order, each once."""
+    ids = list(dict.fromkeys(i for v in source_ids if isinstance(v, str) for i in v.split(";") if i))
+    src = sources.set_index("source_id")
+    ids = [i for i in ids if i in src.index]
+    if not ids:
+        return None, None
+    return "; ".join(src.loc[ids, "title"].astype(str)), " ".join(src.loc[ids, "url"].astype(str))
+
+
+def entity_sanctions(actions: pd.DataFrame, entities: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     des = actions[(actions["action_type"] == "sanctions_designation") & actions["target_entity_id"].notna()]
+    ent = entities.set_index("entity_id")
     rows = []
     for (entity_id, actor), group in des.groupby(["target_entity_id", "actor"], sort=True):
         group = group.sort_values(["date", "action_id"])
+        titles, urls = _cited(list(group["source_id"]) + list(group["other_source_ids"]), sources)
         rows.append({"entity_id": entity_id, "actor": actor, "first_designated": group["date"].iloc[0],
                      "n_designations": len(group), "legal_bases": _join(group["legal_basis"]),
-                     "references": _join(group["reference"]), "action_ids": ";".join(group["action_id"])})
-    return EntitySanctions.validate(pd.DataFrame(rows, columns=list(EntitySanctions.to_schema().columns)))
+                     "references": _join(group["reference"]), "action_ids": ";".join(group["action_id"]),
+                     "name": ent.loc[entity_id, "name"], "sectors": ent.loc[entity_id, "sectors"],
+                     "source_titles": titles, "source_urls": urls})
+    frame = pd.DataFrame(rows, columns=list(EntitySanctions.to_schema().columns))
+    for col in ("name", "sectors", "source_titles", "source_urls"):
+        frame[col] = frame[col].astype("string")
+    return EntitySanctions.validate(frame)
 
 
 def entity_status(entities, presence, actions, estimates, sources, sanctions) -> pd.DataFrame:
@@ -186,41 +215,82 @@ def entity_status(entities, presence, actions, estimates, sources, sanctions) ->
     return frame
 
 
-def para8_tracker(countries, actions, estimates) -> pd.DataFrame:
+def _un_reporting_states(actions: pd.DataFrame, estimates: pd.DataFrame) -> str | None:
+    """'N states by DATE (id)' for every row where the UN says how many states had reported under para 8."""
+    pattern = r"(\d+) (?:UN member )?states"
+    found = []
+    acts = actions[(actions["actor"] == "UN") & actions["legal_basis"].fillna("").str.contains("2397")]
+    for r in acts.itertuples(index=False):
+        m = pd.Series([r.summary]).str.extract(pattern).iloc[0, 0]
+        if isinstance(m, str) and "report" in r.summary:
+            found.append((str(r.date), f"{m} states by {r.date} ({r.action_id})"))
+    wld = estimates[(estimates["country_iso3"] == "WLD") & estimates["estimator"].str.contains("2397", na=False)]
+    for r in wld.itertuples(index=False):
+        m = pd.Series([r.estimator]).str.extract(pattern).iloc[0, 0]
+        if isinstance(m, str):
+            found.append((str(r.as_of), f"{m} states by {r.as_of} ({r.estimate_id})"))
+    return "; ".join(text for _, text in sorted(found)) or None
+
+
+def para8_tracker(countries, actions, estimates, sources) -> pd.DataFrame:
     reports = actions[(actions["action_type"] == "implementation_report")
                       & actions["legal_basis"].fillna("").str.contains("2397")]
-    official = estimates[(estimates["estimator_kind"] == "host_government") & estimates["subnational"].isna()
+    official = estimates[(estimates["estimator_kind"] == "host_government")
                          & (estimates["as_of"].astype(str) >= UNSCR_2397[:4])
                          & estimates["count_low"].fillna(estimates["count_high"]).notna()]
     official = official[period_end(official["as_of"]) >= UNSCR_2397]
+    context = _un_reporting_states(actions, estimates)
     rows = []
     for c in countries.sort_values("iso3").itertuples(index=False):
         rep = reports[reports["actor"] == c.iso3].sort_values(["date", "action_id"])
         est = official[official["country_iso3"] == c.iso3]
-        repat = est[est["measure"] == "workers_repatriated"]
+        repat = est[est["measure"] == "workers_repatriated"].assign(point=lambda f: point_figure(f))
         present = est[est["measure"] == "workers_present"].sort_values(["as_of", "estimate_id"])
         interim = rep[rep["value"] == "interim"]["date"]
         final = rep[rep["value"] == "final"]["date"]
         used = pd.concat([repat, present.tail(1)])
+        batches = repat.groupby(repat["as_of"].astype(str))["point"].max()
+        titles, urls = _cited(list(rep["source_id"]) + list(used["source_id"]), sources)
         rows.append({
-            "iso3": c.iso3, "name": c.name, "has_report": bool(len(rep)),
+            "iso3": c.iso3, "name": c.name, "report_found": bool(len(rep)),
             "interim_date": interim.iloc[0] if len(interim) else None,
             "final_date": final.iloc[0] if len(final) else None,
             "report_action_ids": ";".join(rep["action_id"]) or None,
-            "repatriated_max": int(point_figure(repat).max()) if len(repat) else None,
+            "repatriated_total": int(batches.sum()) if len(batches) else None,
+            "repatriated_max": int(repat["point"].max()) if len(repat) else None,
             "remaining_latest": int(point_figure(present.tail(1)).iloc[0]) if len(present) else None,
             "remaining_as_of": present["as_of"].iloc[-1] if len(present) else None,
-            "estimate_ids": ";".join(sorted(used["estimate_id"])) or None})
-    return Para8Tracker.validate(pd.DataFrame(rows, columns=list(Para8Tracker.to_schema().columns)))
+            "estimate_ids": ";".join(sorted(used["estimate_id"])) or None,
+            "source_titles": titles, "source_urls": urls, "un_reporting_states": context})
+    frame = pd.DataFrame(rows, columns=list(Para8Tracker.to_schema().columns))
+    for col in ("repatriated_total", "repatriated_max", "remaining_latest"):
+        frame[col] = frame[col].astype("Int64")
+    return Para8Tracker.validate(_strings(frame))
+
+
+def _strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as pandas' string dtype with <NA>, as in the curated tables."""
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].astype("string")
+    return frame
 
 
 def derive_all(frames: dict[str, pd.DataFrame], models: dict) -> dict[str, pd.DataFrame]:
     """All processed tables, keyed by name, from validated raw frames."""
+    from nklabor.estimate import best_estimates, world_year
+
     out = {name: typed_table(frames[name], model.to_schema()) for name, model in models.items()}
-    out["country_year"] = country_year(out["countries"], out["worker_estimates"], out["enforcement_actions"])
+    out["best_estimates"] = best_estimates(out["worker_estimates"], out["countries"])
+    out["world_year"] = world_year(out["best_estimates"], out["worker_estimates"])
+    out["country_year"] = country_year(out["countries"], out["worker_estimates"], out["enforcement_actions"],
+                                       out["best_estimates"])
     out["estimate_conflicts"] = estimate_conflicts(out["worker_estimates"])
-    out["entity_sanctions"] = entity_sanctions(out["enforcement_actions"])
+    out["entity_sanctions"] = entity_sanctions(out["enforcement_actions"], out["entities"], out["sources"])
     out["entity_status"] = entity_status(out["entities"], out["entity_presence"], out["enforcement_actions"],
                                          out["worker_estimates"], out["sources"], out["entity_sanctions"])
-    out["para8_tracker"] = para8_tracker(out["countries"], out["enforcement_actions"], out["worker_estimates"])
+    out["para8_tracker"] = para8_tracker(out["countries"], out["enforcement_actions"], out["worker_estimates"],
+                                         out["sources"])
+    for name in ("entity_sanctions", "entity_status"):
+        out[name] = _strings(out[name])
     return out

@@ -49,6 +49,8 @@ ACTION_TYPES = ("un_resolution", "sanctions_designation", "visa_halt", "permit_n
                 "investigation", "diplomatic_action", "employer_termination", "implementation_report", "advisory",
                 "other")
 PRECISIONS = ("year", "month", "day")
+#: How a reconstructed figure was reached (best_estimates.basis; docs/ESTIMATES.md).
+BASES = ("observed", "reported_zero", "interpolated", "carried_forward", "carried_back", "presence_only")
 REVENUE_MEASURES = ("annual_revenue_usd", "scheme_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")
 
 
@@ -387,35 +389,38 @@ class DerivedModel(pa.DataFrameModel):
 
 
 class CountryYear(DerivedModel):
-    """Panel of host country x year: how many figures, their envelope, a central figure, and actions by type.
+    """Panel of host country x year: how many sourced figures, their envelope, the reconstructed best figure, and
+    actions by type.
 
-    Envelope and central figure use whole-country figures only: `workers_present` rows with a count and with no
-    subnational area, sector or entity (a figure for one city, sector or employer is not a national total).
-    Central figure rule: among those rows for that country and year graded medium or high confidence (reporting
-    that rests on unnamed sources stays in the envelope but never sets the central figure), take the
-    highest confidence; then official counts (host government, UN) before other governments, then researchers
-    and NGOs, then media and testimony; then the latest `as_of`; then the lowest `estimate_id`. The central
-    figure is the midpoint of that row's low and high (its low for 'at least').
+    The envelope (`sourced_low`, `sourced_high`) is sourced: the lowest and highest whole-country (`scope`
+    national) stock figures of the year. `best`, `best_low`, `best_high` and `basis` are a reconstruction, copied
+    from `best_estimates` (method: docs/ESTIMATES.md).
     """
 
-    iso3: Series[str] = pa.Field(description="Host country (ISO3).")
+    iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3).")
     year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
     n_estimates: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Rows in worker_estimates for this year.")
     n_sources: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct sources behind those rows.")
-    has_presence: Series[bool] = pa.Field(description="True if any row (count or presence_only) reports workers "
-                                                      "present this year.")
-    workers_present_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
-                                                          description="Lowest count_low among whole-country "
-                                                                      "workers_present rows.")
-    workers_present_high: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="Highest count_high (or count_low) among whole-country workers_present rows.")
-    workers_present_central: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="Central figure chosen by the rule in the table description.")
-    central_estimate_id: Series[str] = pa.Field(nullable=True,
-                                                description="estimate_id of the row the central figure comes from.")
-    central_reason: Series[str] = pa.Field(nullable=True, description="Why that row was chosen.")
+    has_presence: Series[bool] = pa.Field(description="True if any row (count or presence_only, any scope) reports "
+                                                      "workers present this year.")
+    n_national_figures: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Whole-country stock figures with a "
+                                                                           "count this year (sourced).")
+    sourced_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Lowest count_low among those "
+                                                                                  "figures (sourced).")
+    sourced_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Highest count_high (or "
+                                                                                   "count_low) among them "
+                                                                                   "(sourced).")
+    best: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Reconstructed best figure "
+                                                                           "(best_estimates).")
+    best_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Low end of its interval.")
+    best_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="High end of its interval.")
+    basis: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=list(BASES),
+                                                  description="How the best figure was reached.")
+    rests_on_low_confidence: Series[pd.BooleanDtype] = pa.Field(nullable=True, description="The best figure rests "
+                                                                                          "on low-confidence "
+                                                                                          "figures alone.")
     workers_repatriated: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="Largest reported repatriation count with as_of in this year.")
+        nullable=True, ge=0, description="Largest reported repatriation count (any scope) with as_of in this year.")
     n_actions: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Enforcement actions concerning this country "
                                                                   "dated in this year.")
 
@@ -427,23 +432,30 @@ CountryYear = type("CountryYear", (DerivedModel,), dict(vars(CountryYear)))
 
 
 class EstimateConflicts(DerivedModel):
-    """Cells (country x year x measure) where sourced figures disagree by more than the stated tolerance.
+    """Cells where sourced figures of the same kind disagree by more than the stated tolerance.
 
-    Tolerance: the largest point figure exceeds the smallest by more than 25 percent. A row's point figure is the
-    midpoint of its low and high (its low for 'at least'). All rows of the cell are listed.
+    Like is compared with like only: same country, year, measure, scope, counted population and period length
+    (in days, for flows; stocks have none). Tolerance: the largest point figure exceeds the smallest by more than
+    25 percent. A row's point figure is the midpoint of its low and high (its low for 'at least'). All rows of the
+    cell are listed.
     """
 
-    iso3: Series[str] = pa.Field(description="Host country (ISO3) or WLD.")
+    iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3) or WLD.")
     year: Series[pd.Int64Dtype] = pa.Field(description="Year of as_of.")
     measure: Series[str] = pa.Field(isin=list(MEASURES), description="Measure of the figures compared.")
+    scope: Series[str] = pa.Field(isin=list(SCOPES), description="Scope shared by the figures compared.")
+    counted: Series[str] = pa.Field(isin=list(COUNTED), description="Counted population shared by the figures.")
+    period_days: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Length of the counted period "
+                                                                                  "in days (flows); empty for "
+                                                                                  "stocks and unstated periods.")
     n_figures: Series[pd.Int64Dtype] = pa.Field(ge=2, description="Figures in the cell.")
     min_figure: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Smallest point figure.")
     max_figure: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Largest point figure.")
     ratio: Series[float] = pa.Field(ge=1, description="max_figure / min_figure.")
-    estimate_ids: Series[str] = pa.Field(description="The rows involved (;-separated estimate ids).",
-                                         metadata={"list": True})
-    estimators: Series[str] = pa.Field(description="Their estimators (;-separated, same order).",
-                                       metadata={"list": True})
+    estimate_ids: Series[pd.StringDtype] = pa.Field(description="The rows involved (;-separated estimate ids).",
+                                                    metadata={"list": True})
+    estimators: Series[pd.StringDtype] = pa.Field(description="Their estimators (;-separated, same order).",
+                                                  metadata={"list": True})
 
 
 ENTITY_STATUSES = ("sanctioned", "named_by_government", "reported")
@@ -467,6 +479,13 @@ class EntitySanctions(DerivedModel):
     references: Series[str] = pa.Field(nullable=True, description="List references or programme tags "
                                                                   "(;-separated).", metadata={"list": True})
     action_ids: Series[str] = pa.Field(description="The designation actions (;-separated).", metadata={"list": True})
+    name: Series[pd.StringDtype] = pa.Field(description="Entity name.")
+    sectors: Series[pd.StringDtype] = pa.Field(nullable=True, description="Entity sectors (;-separated).",
+                                               metadata={"list": True})
+    source_titles: Series[pd.StringDtype] = pa.Field(nullable=True, description="Titles of the sources of the "
+                                                                               "designation actions (; -separated).")
+    source_urls: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their URLs (space-separated, same "
+                                                                             "order).")
 
 
 class EntityStatus(DerivedModel):
@@ -492,31 +511,119 @@ class EntityStatus(DerivedModel):
 
 
 class Para8Tracker(DerivedModel):
-    """Per host country: reports under UNSCR 2397 paragraph 8 and what official figures say was repatriated or left.
+    """Per host country: its reports under UNSCR 2397 paragraph 8 and the official figures of workers sent home
+    and still present.
 
     Joins `enforcement_actions` (implementation_report rows acted by the country) with `worker_estimates`
-    (host-government figures dated 2017-12-22 or later). `remaining_latest` is the host government's latest
-    workers_present figure; `repatriated_max` its largest workers_repatriated figure.
+    (host-government figures of any scope dated 2017-12-22 or later). `report_found` is false where no report
+    was found by the curators: that is not evidence that the state did not report. `repatriated_total` adds the
+    official repatriation figures, one per reported date (the largest where a date has several), on the reading
+    that each report gives a new batch; where a state reports running totals that overcounts, so
+    `repatriated_max` is kept beside it. `un_reporting_states` gives, as context, how many states the UN said had
+    reported, parsed from the rows that say so.
     """
 
-    iso3: Series[str] = pa.Field(unique=True, description="Host country.",
-                                 metadata={"references": "countries.iso3"})
-    name: Series[str] = pa.Field(description="Country name.")
-    has_report: Series[bool] = pa.Field(description="Any implementation report by this country in the data.")
-    interim_date: Series[str] = pa.Field(nullable=True, description="Date of the interim report, if recorded.")
-    final_date: Series[str] = pa.Field(nullable=True, description="Date of the final report, if recorded.")
-    report_action_ids: Series[str] = pa.Field(nullable=True, description="Implementation report actions.",
-                                              metadata={"list": True})
+    iso3: Series[pd.StringDtype] = pa.Field(unique=True, description="Host country.",
+                                            metadata={"references": "countries.iso3"})
+    name: Series[pd.StringDtype] = pa.Field(description="Country name.")
+    report_found: Series[bool] = pa.Field(description="An implementation report by this country was found; false "
+                                                      "means none was found, not that none was made.")
+    interim_date: Series[pd.StringDtype] = pa.Field(nullable=True, description="Date of the interim report.")
+    final_date: Series[pd.StringDtype] = pa.Field(nullable=True, description="Date of the final report.")
+    report_action_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Implementation report "
+                                                                                    "actions.",
+                                                         metadata={"list": True})
+    repatriated_total: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Sum of official "
+                                                                                         "repatriation figures, one "
+                                                                                         "per reported date.")
     repatriated_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
-                                                      description="Largest official repatriation figure.")
+                                                      description="Largest single official repatriation figure.")
     remaining_latest: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
                                                        description="Latest official figure of workers present.")
-    remaining_as_of: Series[str] = pa.Field(nullable=True, description="as_of of that figure.")
-    estimate_ids: Series[str] = pa.Field(nullable=True, description="The official figures used (;-separated).",
-                                         metadata={"list": True})
+    remaining_as_of: Series[pd.StringDtype] = pa.Field(nullable=True, description="as_of of that figure.")
+    estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="The official figures used "
+                                                                               "(;-separated).",
+                                                    metadata={"list": True})
+    source_titles: Series[pd.StringDtype] = pa.Field(nullable=True, description="Titles of the sources of the "
+                                                                               "reports and figures (; -separated).")
+    source_urls: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their URLs (space-separated, same "
+                                                                             "order).")
+    un_reporting_states: Series[pd.StringDtype] = pa.Field(nullable=True, description="Context: how many states "
+                                                                                     "the UN said had reported, "
+                                                                                     "with date and row id.")
+
+
+class BestEstimates(DerivedModel):
+    """A reconstruction, not a sourced figure: one best figure per host country and year, with an interval.
+
+    Built by code from worker_estimates by the method in docs/ESTIMATES.md (nklabor/estimate.py), never typed.
+    `basis` says how: observed (whole-country stock figures of that year), reported_zero (an official zero),
+    interpolated (between observed years), carried_forward / carried_back (from the nearest observed year within
+    the horizon), presence_only (workers reported but not counted: the quartiles of counted hosts of the region).
+    """
+
+    iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3).",
+                                            metadata={"references": "countries.iso3"})
+    year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
+    low: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Lower end of the interval.")
+    best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Best estimate of DPRK workers present in the year.")
+    high: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Upper end of the interval.")
+    basis: Series[pd.CategoricalDtype] = pa.Field(isin=list(BASES), description="How the figure was reached "
+                                                                                "(see the table description).")
+    n_inputs: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Sourced figures the row rests on.")
+    input_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Those figures' estimate ids "
+                                                                                     "(;-separated).",
+                                                          metadata={"list": True})
+    rests_on_low_confidence: Series[bool] = pa.Field(description="True where every figure behind the row is "
+                                                                 "graded low (unnamed sources).")
+    presence_pool: Series[pd.StringDtype] = pa.Field(nullable=True, description="For presence_only rows: the pool "
+                                                                               "of counted hosts the figure comes "
+                                                                               "from.")
+
+    @pa.dataframe_check(error="best: must lie between low and high")
+    def ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return ((df["low"] <= df["best"]) & (df["best"] <= df["high"])).astype(bool)
+
+
+class WorldYear(DerivedModel):
+    """A reconstruction: the worldwide total per year (sum over host countries of best_estimates), beside the
+    worldwide figures sources published that year. IT-worker-only figures are kept in their own columns.
+
+    The interval is the sum of the countries' lows and highs: it assumes their errors run the same way, so it is
+    wide on purpose.
+    """
+
+    year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
+    low: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Sum of the countries' low.")
+    best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Sum of the countries' best.")
+    high: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Sum of the countries' high.")
+    n_countries: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Countries with a best above zero.")
+    n_countries_counted: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Of those, resting on counts "
+                                                                            "(any basis but presence_only).")
+    n_countries_presence_only: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Countries with basis "
+                                                                                  "presence_only.")
+    share_observed: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=1,
+                                                       description="Share of best resting on observed years.")
+    published_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Lowest worldwide all-sector "
+                                                                                      "figure published for the "
+                                                                                      "year (sourced).")
+    published_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Highest such figure.")
+    published_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids.",
+                                                              metadata={"list": True})
+    published_it_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Lowest worldwide figure "
+                                                                                         "of IT workers only.")
+    published_it_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Highest such figure.")
+    published_it_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids.",
+                                                                 metadata={"list": True})
+
+    @pa.dataframe_check(error="best: must lie between low and high")
+    def ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return ((df["low"] <= df["best"]) & (df["best"] <= df["high"])).astype(bool)
 
 
 DERIVED_TABLES: dict[str, type[DerivedModel]] = {
+    "best_estimates": BestEstimates,
+    "world_year": WorldYear,
     "country_year": CountryYear,
     "estimate_conflicts": EstimateConflicts,
     "entity_sanctions": EntitySanctions,
@@ -528,6 +635,8 @@ ALL_TABLES: dict[str, type[pa.DataFrameModel]] = {**RAW_TABLES, **DERIVED_TABLES
 
 #: Primary keys of the derived tables (the curated tables' keys are in PRIMARY_KEYS above).
 PRIMARY_KEYS.update({
+    "best_estimates": ["iso3", "year"],
+    "world_year": ["year"],
     "country_year": ["iso3", "year"],
     "estimate_conflicts": ["iso3", "year", "measure"],
     "entity_sanctions": ["entity_id", "actor"],

@@ -54,15 +54,18 @@ def test_typed_outputs(raw_copy: Path, tmp_path: Path):
     assert est.loc[est["estimate_id"] == "est-0002", "as_of_date"].item() == pd.Timestamp("2017-06-01")
 
 
-def test_country_year_central_rule(raw_copy: Path, tmp_path: Path):
+def test_country_year_carries_the_envelope_and_the_best_estimate(raw_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(raw_copy, out, log=lambda m: None)
     cy = pd.read_parquet(out / "country_year.parquet").set_index(["iso3", "year"])
     row = cy.loc[("RUS", 2017)]
-    assert row["central_estimate_id"] == "est-0001"  # high-confidence official figure beats the anonymous one
-    assert row["workers_present_low"] == 30000 and row["workers_present_high"] == 50000
+    assert row["sourced_low"] == 30000 and row["sourced_high"] == 50000 and row["n_national_figures"] == 2
+    # the high-confidence official figure weighs far more than the anonymous 'more than 50000'
+    assert 30000 <= row["best"] < 35000 and row["basis"] == "observed"
+    assert row["best_low"] <= row["best"] <= row["best_high"]
     assert cy.loc[("RUS", 2016), "actions_sanctions_designation"] == 1
-    assert bool(cy.loc[("MLT", 2016), "has_presence"]) and pd.isna(cy.loc[("MLT", 2016), "workers_present_central"])
+    mlt = cy.loc[("MLT", 2016)]
+    assert bool(mlt["has_presence"]) and mlt["basis"] == "presence_only" and mlt["best"] > 0
 
 
 def test_conflicts_listed(raw_copy: Path, tmp_path: Path):
@@ -120,12 +123,12 @@ def test_data_dictionary_is_current():
     assert result.returncode == 0, result.stderr
 
 
-def test_low_confidence_never_sets_the_central_figure(raw_copy: Path, tmp_path: Path):
+def test_a_year_on_low_confidence_figures_alone_is_flagged(raw_copy: Path, tmp_path: Path):
     path = raw_copy / "worker_estimates.csv"
     path.write_text(path.read_text().replace("host_government,high,example-agency-2018,p. 1",
                                              "host_government,low,example-agency-2018,p. 1"))
     out = tmp_path / "out"
     build(raw_copy, out, log=lambda m: None)
     row = pd.read_parquet(out / "country_year.parquet").set_index(["iso3", "year"]).loc[("RUS", 2017)]
-    assert pd.isna(row["workers_present_central"]) and pd.isna(row["central_estimate_id"])
-    assert row["workers_present_low"] == 30000 and row["workers_present_high"] == 50000
+    assert bool(row["rests_on_low_confidence"]) and row["best"] > 0
+    assert row["sourced_low"] == 30000 and row["sourced_high"] == 50000

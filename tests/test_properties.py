@@ -20,9 +20,12 @@ from nklabor.problems import InvalidData
 from nklabor.readcsv import _read_regular, _read_strictly
 from nklabor.schemas import (
     CONFIDENCE,
+    COUNTED,
     ENTRY_CHANNELS,
     ESTIMATOR_KINDS,
+    FLOW_MEASURES,
     MEASURES,
+    SCOPES,
     SECTORS,
     SOURCE_KINDS,
     Sources,
@@ -55,12 +58,17 @@ def estimate(draw, estimate_id: str) -> dict:
     counts = {"exact": (low, low), "approximately": (low, low), "at_least": (low, ""), "at_most": ("", high),
               "range": (low, high), "presence_only": ("", "")}[qualifier]
     as_of = draw(dates())
+    subnational = draw(st.one_of(st.just(""), words))
+    sector = ";".join(draw(st.lists(st.sampled_from(SECTORS), max_size=3, unique=True)))
+    scopes = [s for s in SCOPES if not (s == "subnational" and not subnational) and not (s == "national" and subnational)
+              and not (s == "sector_subset" and not sector)]
+    measure = draw(st.sampled_from(MEASURES))
+    counted = draw(st.sampled_from(COUNTED if measure in FLOW_MEASURES else ("workers",)))
     return {
         "estimate_id": estimate_id, "country_iso3": draw(st.sampled_from(["CHN", "MLT", "RUS", "WLD"])),
-        "subnational": draw(st.one_of(st.just(""), words)), "entity_id": draw(st.sampled_from(
+        "scope": draw(st.sampled_from(scopes)), "subnational": subnational, "entity_id": draw(st.sampled_from(
             ["", "example-construction-co"])),
-        "sector": ";".join(draw(st.lists(st.sampled_from(SECTORS), max_size=3, unique=True))),
-        "measure": draw(st.sampled_from(MEASURES)), "as_of": as_of,
+        "sector": sector, "measure": measure, "counted": counted, "wording_rule": "", "as_of": as_of,
         "period_start": draw(st.sampled_from(["", as_of[:4]])),
         "count_low": counts[0], "count_high": counts[1], "qualifier": qualifier,
         "count_as_stated": draw(st.one_of(st.just(""), words)),
