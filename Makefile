@@ -1,24 +1,37 @@
 # nklabor: `make data` sets up .venv and builds data/processed; `make test` runs the whole suite.
+# Every package these two install comes as a wheel: no compiler is needed.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-stamp
+RELEASE_STAMP := $(VENV)/.release-stamp
 
-.PHONY: data test lint dictionary stats clean release serve figures bench
+.PHONY: data test lint dictionary stats clean release serve figures bench site site-serve check-ftm estimate
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(PIP) install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+$(RELEASE_STAMP): pyproject.toml $(STAMP)
+	$(PIP) install --quiet -e '.[release]'
+	touch $(RELEASE_STAMP)
 
 data: $(STAMP)
 	$(PY) -m nklabor build
 
-test: data
+test: data $(TEST_STAMP)
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(PY) -m ruff check nklabor tests
 
 dictionary: $(STAMP)
@@ -27,25 +40,39 @@ dictionary: $(STAMP)
 stats: data
 	$(PY) -m nklabor stats
 
+# make estimate: the leave-one-out back-test of the best estimates (docs/ESTIMATES.md).
+estimate: data
+	$(PY) -m nklabor estimate --backtest
+
 clean:
 	rm -f data/processed/*.parquet data/processed/manifest.json
 
 # make release VERSION=2026.11.0: dist/nklabor-data-VERSION/ and its zip, releases/VERSION.json, CHANGELOG.md.
-release: data
+release: data $(RELEASE_STAMP)
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=YYYY.MM.N" >&2; exit 2; }
-	$(PY) -m nklabor release --version $(VERSION) $(if $(REPLACE),--replace)
+	$(PY) -m nklabor release --version $(VERSION) $(if $(REPLACE),--replace) $(if $(FORCE),--force)
 
 # make serve [VERSION=...] [PORT=8001]: browse a release's SQLite in Datasette on 127.0.0.1 only.
-SERVE_DIR = $(if $(VERSION),dist/nklabor-data-$(VERSION),$(shell ls -d dist/nklabor-data-*/ 2>/dev/null | sort -V | tail -1))
-serve: $(STAMP)
-	@test -f "$(SERVE_DIR)/nklabor.sqlite" || { echo "no release in dist/; run make release VERSION=..." >&2; exit 2; }
-	$(PY) -m datasette serve -i $(SERVE_DIR)/nklabor.sqlite -m $(SERVE_DIR)/metadata.json \
-		--host 127.0.0.1 --port $(or $(PORT),8001)
+serve: $(RELEASE_STAMP)
+	$(PY) -m nklabor serve $(if $(VERSION),--version $(VERSION)) --port $(or $(PORT),8001)
 
-# make figures: the key maps, timelines and country profiles as reports/figures/*.png.
+# make figures: the key maps, timelines, series and country profiles as reports/figures/*.png.
 figures: data
 	$(PY) -m nklabor plot key -o reports/figures
 
-# make bench: build, import and 10k/100k/1M-row pipeline timings, written to benchmarks/results.md (not part of test).
-bench: data
+# make site: the static explorer in dist/site/ (open dist/site/index.html); make site-serve: on 127.0.0.1:8002.
+site: data
+	$(PY) -m nklabor site
+
+site-serve: site
+	$(PY) -m http.server --bind 127.0.0.1 --directory dist/site $(or $(PORT),8002)
+
+# make check-ftm: load the FollowTheMoney export back with the followthemoney library. That library's text
+# dependency (PyICU) is built with a C++ compiler, so it is installed here, not by `make data`/`make test`.
+check-ftm: $(TEST_STAMP)
+	$(PIP) install --quiet 'followthemoney>=4.0'
+	$(PY) -m pytest -m ftm -p no:randomly tests/test_release.py
+
+# make bench: build, import, estimation, site and 10k/100k/1M-row pipeline timings -> benchmarks/results.md.
+bench: data $(TEST_STAMP)
 	$(PY) benchmarks/run.py

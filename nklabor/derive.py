@@ -278,7 +278,7 @@ def _strings(frame: pd.DataFrame) -> pd.DataFrame:
 
 def derive_all(frames: dict[str, pd.DataFrame], models: dict) -> dict[str, pd.DataFrame]:
     """All processed tables, keyed by name, from validated raw frames."""
-    from nklabor.estimate import best_estimates, world_year
+    from nklabor.reconstruct import best_estimates, world_year
 
     out = {name: typed_table(frames[name], model.to_schema()) for name, model in models.items()}
     out["best_estimates"] = best_estimates(out["worker_estimates"], out["countries"])

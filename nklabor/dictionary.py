@@ -17,7 +17,7 @@ def _type(col) -> str:
         return "date string"
     if col.metadata and col.metadata.get("list"):
         return "list (;)"
-    return {"Int64": "integer", "float64": "number", "bool": "boolean"}.get(str(col.dtype), "string")
+    return {"Int64": "integer", "float64": "number", "Float64": "number", "bool": "boolean", "boolean": "boolean"}.get(str(col.dtype), "string")
 
 
 def _rules(col) -> str:

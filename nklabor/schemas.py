@@ -556,7 +556,7 @@ class Para8Tracker(DerivedModel):
 class BestEstimates(DerivedModel):
     """A reconstruction, not a sourced figure: one best figure per host country and year, with an interval.
 
-    Built by code from worker_estimates by the method in docs/ESTIMATES.md (nklabor/estimate.py), never typed.
+    Built by code from worker_estimates by the method in docs/ESTIMATES.md (nklabor/reconstruct.py), never typed.
     `basis` says how: observed (whole-country stock figures of that year), reported_zero (an official zero),
     interpolated (between observed years), carried_forward / carried_back (from the nearest observed year within
     the horizon), presence_only (workers reported but not counted: the quartiles of counted hosts of the region).

@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 from conftest import FIXTURE_RAW, snapshot
 
-from nklabor import release as release_module
+from nklabor.release import bundle as release_module
 from nklabor.release import ReleaseError, release
-from nklabor.release_fields import table_fields
-from nklabor.release_history import load_manifests, parse_version
+from nklabor.release.fields import table_fields
+from nklabor.release.history import load_manifests, parse_version
 from nklabor.schemas import ALL_TABLES, MEASURES, PRIMARY_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,8 +162,9 @@ def test_datasette_serves_the_sqlite_on_loopback(bundle: Path):
         server.wait(timeout=10)
 
 
+@pytest.mark.ftm
 def test_ftm_export_loads_back_with_the_library(bundle: Path):
-    from followthemoney import model
+    model = pytest.importorskip("followthemoney", reason="install with `make check-ftm` (needs a C++ compiler)").model
 
     proxies = [model.get_proxy(json.loads(line)) for line in (bundle / "entities.ftm.json").read_text().splitlines()]
     by_id = {p.id: p for p in proxies}
@@ -231,18 +232,18 @@ def _append(path: Path, line: str) -> None:
 
 
 def test_only_actual_designations_become_sanctions(raw_copy: Path, tmp_path: Path):
-    from followthemoney import model
-
     _append(raw_copy / "entities.csv", "zeta-trading,Zeta Trading,,,intermediary,CHN,,example-news-2019,,")
-    _append(raw_copy / "enforcement_actions.csv", "act-0004,2019-01-01,USA,investigation,CHN,zeta-trading,,,,"
+    _append(raw_copy / "enforcement_actions.csv", "act-0004,2019-01-01,USA,investigation,CHN,zeta-trading,,,,,,"
                                                   "Synthetic fixture: an investigation.,example-news-2019,,,")
-    _append(raw_copy / "enforcement_actions.csv", "act-0005,2019-02-01,USA,sanctions_designation,,,E.O. 13722,,,"
+    _append(raw_copy / "enforcement_actions.csv", "act-0005,2019-02-01,USA,sanctions_designation,,,,E.O. 13722,,,,"
                                                   "Synthetic fixture: individuals designated.,example-news-2019,,,")
     out = make_release(raw_copy, tmp_path)
-    proxies = [model.get_proxy(json.loads(line)) for line in (out / "entities.ftm.json").read_text().splitlines()]
-    assert [p.id for p in proxies if p.schema.name == "Sanction"] == ["nklabor-sanction-act-0003"]
-    zeta = next(p for p in proxies if p.id == "nklabor-zeta-trading")
-    assert zeta.get("topics") == [] and zeta.schema.name == "Company"
+    entities = [json.loads(line) for line in (out / "entities.ftm.json").read_text().splitlines()]
+    assert [e["id"] for e in entities if e["schema"] == "Sanction"] == ["nklabor-sanction-act-0003"]
+    zeta = next(e for e in entities if e["id"] == "nklabor-zeta-trading")
+    assert "topics" not in zeta["properties"] and zeta["schema"] == "Company"
+    company = next(e for e in entities if e["id"] == "nklabor-example-construction-co")
+    assert company["properties"]["country"] == ["kp", "ru"] and company["properties"]["topics"] == ["sanction"]
 
 
 # ----- versions and change tracking ---------------------------------------------------------------------------
@@ -254,43 +255,44 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_second_release_tracks_rows_added_changed_and_removed(raw_copy: Path, tmp_path: Path):
-    make_release(raw_copy, tmp_path, "2026.11.0")
+    make_release(raw_copy, tmp_path, "2026.10.0")
     _edit(raw_copy / "countries.csv", "MLT,Malta,Europe,", "MLT,Malta,Europe,edited")
     _edit(raw_copy / "worker_estimates.csv",
-          "est-0004,MLT,,,,workers_present,2016,,,,presence_only,,unknown,Example Agency,us_government,medium,"
-          "example-agency-2018,,,\n", "")
-    _append(raw_copy / "worker_estimates.csv", "est-0006,CHN,,,,workers_present,2018,,100,100,exact,100,work,"
-                                               "Example Agency,host_government,high,example-agency-2018,,,")
-    out = make_release(raw_copy, tmp_path, "2026.12.0")
+          "est-0004,MLT,national,,,,workers_present,workers,2016,,,,presence_only,,,unknown,Example Agency,"
+          "us_government,medium,example-agency-2018,,,\n", "")
+    _append(raw_copy / "worker_estimates.csv", "est-0006,CHN,national,,,,workers_present,workers,2018,,100,100,"
+                                               "exact,100,,work,Example Agency,host_government,high,"
+                                               "example-agency-2018,,,")
+    out = make_release(raw_copy, tmp_path, "2026.11.0")
 
-    record = manifest(tmp_path, "2026.12.0")
-    assert record["previous"] == "2026.11.0"
-    assert record["tables"]["countries"]["rows"]["MLT"][1:] == ["2026.11.0", "2026.12.0"]
-    assert record["tables"]["countries"]["rows"]["RUS"][1:] == ["2026.11.0", "2026.11.0"]
-    assert record["tables"]["worker_estimates"]["rows"]["est-0006"][1:] == ["2026.12.0", "2026.12.0"]
+    record = manifest(tmp_path, "2026.11.0")
+    assert record["previous"] == "2026.10.0"
+    assert record["tables"]["countries"]["rows"]["MLT"][1:] == ["2026.10.0", "2026.11.0"]
+    assert record["tables"]["countries"]["rows"]["RUS"][1:] == ["2026.10.0", "2026.10.0"]
+    assert record["tables"]["worker_estimates"]["rows"]["est-0006"][1:] == ["2026.11.0", "2026.11.0"]
     assert record["removed"]["worker_estimates"] == ["est-0004"]
-    assert record["retired"]["worker_estimates"] == {"est-0004": "2026.12.0"}
+    assert record["retired"]["worker_estimates"] == {"est-0004": "2026.11.0"}
 
     countries = pd.read_csv(out / "csv" / "countries.csv").set_index("iso3")
-    assert countries.loc["MLT", ["first_released", "last_changed"]].tolist() == ["2026.11.0", "2026.12.0"]
+    assert countries.loc["MLT", ["first_released", "last_changed"]].tolist() == ["2026.10.0", "2026.11.0"]
     changelog = (tmp_path / "repo" / "CHANGELOG.md").read_text()
-    assert changelog.index("## 2026.12.0") < changelog.index("## 2026.11.0")
+    assert changelog.index("## 2026.11.0") < changelog.index("## 2026.10.0")
     assert "- Added (1): `est-0006`" in changelog and "- Removed (1): `est-0004`" in changelog
     assert "- Changed (1): `MLT`" in changelog
     assert (out / "CHANGELOG.md").read_text() == changelog
-    assert 'version: "2026.12.0"' in (tmp_path / "repo" / "CITATION.cff").read_text()
+    assert 'version: "2026.11.0"' in (tmp_path / "repo" / "CITATION.cff").read_text()
 
 
 def test_ids_are_never_reused(raw_copy: Path, tmp_path: Path):
-    row = ("est-0004,MLT,,,,workers_present,2016,,,,presence_only,,unknown,Example Agency,us_government,medium,"
-           "example-agency-2018,,,\n")
-    make_release(raw_copy, tmp_path, "2026.11.0")
+    row = ("est-0004,MLT,national,,,,workers_present,workers,2016,,,,presence_only,,,unknown,Example Agency,"
+           "us_government,medium,example-agency-2018,,,\n")
+    make_release(raw_copy, tmp_path, "2026.10.0")
     _edit(raw_copy / "worker_estimates.csv", row, "")
-    make_release(raw_copy, tmp_path, "2026.11.1")
+    make_release(raw_copy, tmp_path, "2026.10.1")
     _edit(raw_copy / "worker_estimates.csv", "est-0005,", row + "est-0005,")
     with pytest.raises(ReleaseError, match="est-0004.*never reused"):
-        make_release(raw_copy, tmp_path, "2026.12.0")
-    assert not (tmp_path / "repo" / "releases" / "2026.12.0.json").exists()
+        make_release(raw_copy, tmp_path, "2026.11.0")
+    assert not (tmp_path / "repo" / "releases" / "2026.11.0.json").exists()
 
 
 def test_versions_are_calendar_versions_and_increase(raw_copy: Path, tmp_path: Path):
@@ -303,6 +305,33 @@ def test_versions_are_calendar_versions_and_increase(raw_copy: Path, tmp_path: P
     with pytest.raises(ReleaseError, match="exists"):
         make_release(raw_copy, tmp_path, "2026.11.0")
     make_release(raw_copy, tmp_path, "2026.11.0", replace=True)
+
+
+def test_a_release_dated_ahead_or_with_nothing_new_is_refused(raw_copy: Path, tmp_path: Path):
+    import datetime as dt
+
+    ahead = dt.date.today() + dt.timedelta(days=62)
+    with pytest.raises(ReleaseError, match="in the future"):
+        make_release(raw_copy, tmp_path, f"{ahead.year}.{ahead.month:02d}.0")
+    assert not (tmp_path / "repo" / "releases").exists()
+    make_release(raw_copy, tmp_path, "2026.10.0")
+    with pytest.raises(ReleaseError, match="nothing changed since release 2026.10.0"):
+        make_release(raw_copy, tmp_path, "2026.11.0")
+    make_release(raw_copy, tmp_path, "2026.11.0", force=True)
+
+
+def test_workbook_has_readme_joined_view_and_tables(bundle: Path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(bundle / "nklabor.xlsx")
+    assert book.sheetnames[:3] == ["README", "estimates_with_sources", "sources"]
+    joined = book["estimates_with_sources"]
+    header = [c.value for c in joined[1]]
+    for col in ("country_name", "scope", "estimator", "confidence", "source_title", "source_publisher",
+                "source_published", "source_url"):
+        assert col in header
+    assert joined.freeze_panes == "A2" and joined.auto_filter.ref
+    assert joined.max_row == 1 + 5  # the fixture's five figures
+    assert "CC BY 4.0" in " ".join(str(c.value) for row in book["README"].iter_rows() for c in row if c.value)
 
 
 # ----- the real data ------------------------------------------------------------------------------------------

@@ -20,6 +20,10 @@ KEY_FIGURES: list[tuple[str, str, dict]] = [
     ("profile-QAT.png", "country_profile", {"iso3": "QAT"}),
     ("profile-KWT.png", "country_profile", {"iso3": "KWT"}),
     ("profile-MLT.png", "country_profile", {"iso3": "MLT"}),
+    ("map-2024.png", "deployment_map", {"year": 2024}),
+    ("series-WLD.png", "series", {"iso3": "WLD"}),
+    ("series-RUS.png", "series", {"iso3": "RUS"}),
+    ("series-CHN.png", "series", {"iso3": "CHN"}),
 ]
 
 
@@ -30,19 +34,28 @@ def add_plot_parser(sub) -> None:
     common.add_argument("-o", "--output", type=Path, required=True, help="file to write (folder for `key`)")
     common.add_argument("--dpi", type=int, default=150)
     m = kinds.add_parser("map", parents=[common], help="world map of one year")
-    m.add_argument("--year", type=int, required=True)
+    m.add_argument("--year", required=True)
     m.add_argument("--labels", choices=["name", "iso3"], default="name")
     ms = kinds.add_parser("maps", parents=[common], help="small multiples of several years, one scale")
-    ms.add_argument("--years", type=int, nargs="+", required=True)
+    ms.add_argument("--years", nargs="+", required=True)
     ms.add_argument("--ncols", type=int, default=2)
     t = kinds.add_parser("timeline", parents=[common], help="enforcement actions over time")
     t.add_argument("--country", nargs="*", help="host country ISO3 codes (as target or actor)")
     t.add_argument("--entity", nargs="*", help="targeted entity ids")
     t.add_argument("--type", nargs="*", help="action types")
-    t.add_argument("--start", type=int)
-    t.add_argument("--end", type=int)
+    t.add_argument("--start", help="first year")
+    t.add_argument("--end", help="last year")
     pr = kinds.add_parser("profile", parents=[common], help="one host country: figures and actions over time")
-    pr.add_argument("--country", required=True, help="ISO3 code")
+    pr.add_argument("iso3", nargs="?", help="host country ISO3 code")
+    pr.add_argument("--country", help="the same, as an option")
+    pr.add_argument("--measures", nargs="*", help="only these measures (default: all)")
+    pr.add_argument("--start", help="first year")
+    pr.add_argument("--end", help="last year")
+    se = kinds.add_parser("series", parents=[common], help="best-estimate band over time with the sourced stocks")
+    se.add_argument("iso3", nargs="?", default="WLD", help="host country ISO3 code, or WLD (default)")
+    se.add_argument("--flows", action="store_true", help="also show flows (arrivals, repatriations, ...)")
+    se.add_argument("--start", help="first year")
+    se.add_argument("--end", help="last year")
     kinds.add_parser("key", parents=[common], help="render the key figures into a folder (make figures)")
 
 
@@ -67,26 +80,38 @@ def render_key(folder: Path, dpi: int = 150) -> list[Path]:
 
 
 def run_plot(args) -> int:
+    """Check every argument first (one line on error, see nklabor.args), then draw and save."""
+    from nklabor import args as check
+
+    if args.kind == "key":
+        import matplotlib
+
+        matplotlib.use("Agg")
+        render_key(args.output, args.dpi)
+        return 0
+    out = check.figure_path(args.output)
+    if args.kind == "profile":
+        code = args.iso3 or args.country
+        if not code:
+            raise check.ArgumentError("say which country: nklabor plot profile ISO3 (e.g. RUS)")
+        kwargs = {"iso3": check.country(code), "start": args.start, "end": args.end, "measures": args.measures}
+        helper = "country_profile"
+    elif args.kind == "series":
+        kwargs = {"iso3": args.iso3, "start": args.start, "end": args.end, "flows": args.flows}
+        helper = "series"
+    elif args.kind == "map":
+        kwargs, helper = {"year": args.year, "labels": args.labels}, "deployment_map"
+    elif args.kind == "maps":
+        kwargs, helper = {"years": args.years, "ncols": args.ncols}, "deployment_maps"
+    else:
+        kwargs = {"countries": args.country, "entities": args.entity, "types": args.type, "start": args.start,
+                  "end": args.end}
+        helper = "enforcement_timeline"
     import matplotlib
 
     matplotlib.use("Agg")
     from nklabor import plots
 
-    try:
-        if args.kind == "key":
-            render_key(args.output, args.dpi)
-            return 0
-        if args.kind == "map":
-            fig, _ = plots.deployment_map(args.year, labels=args.labels)
-        elif args.kind == "maps":
-            fig, _ = plots.deployment_maps(args.years, ncols=args.ncols)
-        elif args.kind == "timeline":
-            fig, _ = plots.enforcement_timeline(args.country, args.entity, args.type, start=args.start,
-                                                end=args.end)
-        else:
-            fig, _ = plots.country_profile(args.country.upper())
-    except KeyError as err:
-        print(f"nklabor plot: {err.args[0]}", file=sys.stderr)
-        return 1
-    _save(fig, args.output, args.dpi)
+    fig, _ = getattr(plots, helper)(**kwargs)
+    _save(fig, out, args.dpi)
     return 0

@@ -1,7 +1,9 @@
-"""World maps of where DPRK workers were reported in a year, how many, and what was done about it.
+"""World maps of where DPRK workers were in a year, how many, and what was done about it.
 
-Symbols, not a choropleth: counts are not densities. Disc area is proportional to the central figure of
-`country_year`, a ring shows the highest figure reported that year, and every map drawn from the same data
+Symbols, not a choropleth: counts are not densities. Disc area is the reconstructed best estimate for the year
+(`best_estimates`, docs/ESTIMATES.md), the solid ring its high end and the dotted ring its low end. A best
+estimate that rests on imputation (interpolated, carried, presence only) or on unnamed sources alone is a pale
+disc with a dashed edge: it is still a figure, never shown as "no count". Every map drawn from the same data
 shares one scale, so two maps can be compared by eye.
 """
 
@@ -52,8 +54,16 @@ class SymbolScale:
 def shared_scale(panel: pd.DataFrame | None = None) -> SymbolScale:
     """One scale for all years: the largest figure anywhere in the panel gets the largest disc."""
     panel = nklabor.load("country_year") if panel is None else panel
-    top = pd.concat([panel["workers_present_high"], panel["workers_present_central"]]).dropna()
+    top = pd.concat([panel["best_high"], panel["best"]]).dropna()
     return SymbolScale(float(top.max()) if len(top) and top.max() > 0 else 1.0)
+
+
+OBSERVED = ("observed",)
+
+
+def map_years(panel: pd.DataFrame | None = None) -> tuple[int, int]:
+    panel = nklabor.load("country_year") if panel is None else panel
+    return int(panel["year"].min()), int(panel["year"].max())
 
 
 def map_rows(year: int, panel: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -67,10 +77,13 @@ def map_rows(year: int, panel: pd.DataFrame | None = None) -> pd.DataFrame:
         [fam for fam, spec in style.ACTION_FAMILIES.items()
          if sum(int(r[f"actions_{t}"]) for t in spec["types"] if f"actions_{t}" in action_cols)]
         for _, r in rows.iterrows()]
-    central = rows["workers_present_central"]
+    best = rows["best"].astype("Float64")
+    observed = rows["basis"].astype(str).isin(OBSERVED) & ~rows["rests_on_low_confidence"].fillna(False).astype(bool)
     rows["kind"] = np.select(
-        [central.notna() & (central.fillna(0) > 0), central.notna(), rows["has_presence"].astype(bool)],
-        ["count", "zero", "presence"], default="actions")
+        [(best.fillna(0) > 0).to_numpy(dtype=bool) & observed.to_numpy(dtype=bool),
+         (best.fillna(0) > 0).to_numpy(dtype=bool), best.notna().to_numpy(dtype=bool),
+         rows["has_presence"].astype(bool).to_numpy()],
+        ["count", "imputed", "zero", "presence"], default="actions")
     rows = rows[(rows["kind"] != "actions") | (rows["families"].str.len() > 0)]
     rows["name"] = rows["iso3"].map(names).fillna(rows["iso3"])
     return rows.reset_index(drop=True)
@@ -121,16 +134,21 @@ def _symbol_bbox(ax, x: float, y: float, diameter_pt: float) -> Bbox:
 
 
 def _symbol_handles() -> list:
+    from matplotlib.patches import Patch
+
     return [
         Line2D([], [], ls="", marker="o", ms=9, mfc=style.WORKERS, mec="white", alpha=0.65,
-               label="central figure (disc area)"),
+               label="best estimate, from that year's figures (disc area)"),
+        Line2D([], [], ls="", marker="o", ms=9, mfc=style.WORKERS, mec=style.WORKERS, alpha=0.25,
+               label="best estimate imputed, or on unnamed sources only (~)"),
         Line2D([], [], ls="", marker="o", ms=13, mfc="none", mec=style.WORKERS, mew=0.9,
-               label="highest figure reported (ring)"),
-        Line2D([], [], ls="", marker="D", ms=5.5, mfc="white", mec=style.WORKERS, mew=1.2,
-               label="present, no count given"),
-        Line2D([], [], ls="", marker="x", ms=5, mec=style.INK, mew=1.1, label="reported as zero"),
+               label="high end of its interval (solid ring)"),
+        Line2D([], [], ls="", marker="o", ms=6, mfc="none", mec=style.WORKERS, mew=0.8, linestyle="none",
+               label="low end of its interval (dotted ring)"),
+        Line2D([], [], ls="", marker="x", ms=5, mec=style.INK, mew=1.1, label="officially reported as zero"),
         Line2D([], [], ls="", marker="o", ms=3, mfc=style.MUTED, mec=style.MUTED,
                label="no worker figure; actions only"),
+        Patch(facecolor=style.HOST_LAND, edgecolor="#cccccc", label="shading: country with workers that year"),
     ]
 
 
@@ -143,7 +161,7 @@ def _size_key(lax, scale: SymbolScale, x: float, fontsize: float) -> None:
     base_y = 0.15
     r_max = scale.diameter(values[0]) / 2 if values else 0
     head = offset_copy(lax.transAxes, fig, x=0, y=2 * r_max + 6, units="points")
-    lax.text(x, base_y, "Disc area = central figure", transform=head, fontsize=fontsize, va="bottom",
+    lax.text(x, base_y, "Disc area = best estimate", transform=head, fontsize=fontsize, va="bottom",
              color=style.INK, gid="size-key-title")
     for v in values:
         r = scale.diameter(v) / 2
@@ -183,20 +201,28 @@ def _legend_row(lax, scale: SymbolScale, families: list[str], fontsize: float = 
 def draw_symbols(ax, year: int, *, scale: SymbolScale, panel=None) -> pd.DataFrame:
     """Draw the base map and one year's symbols; return the rows drawn, with position and symbol size."""
     rows = map_rows(year, panel)
-    _draw_base(ax, set(rows.loc[rows["kind"] != "actions", "iso3"]))
+    _draw_base(ax, set(rows.loc[~rows["kind"].isin(["actions", "zero"]), "iso3"]))
     points = basemap.anchors()
     rows = rows[rows["iso3"].isin(points.index)].copy()
     rows["x"] = rows["iso3"].map(points.x)
     rows["y"] = rows["iso3"].map(points.y)
-    counted = rows[rows["kind"] == "count"].sort_values("workers_present_central", ascending=False)
-    d_central = counted["workers_present_central"].astype(float).map(scale.diameter)
-    high = counted["workers_present_high"].astype(float)
-    ringed = counted[high.notna() & (high > counted["workers_present_central"].astype(float))]
-    d_high = ringed["workers_present_high"].astype(float).map(scale.diameter)
-    ax.scatter(ringed["x"], ringed["y"], s=d_high**2, facecolors="none", edgecolors=style.WORKERS, linewidths=0.9,
-               zorder=3, gid="workers-high")
-    ax.scatter(counted["x"], counted["y"], s=d_central**2, color=style.WORKERS, alpha=0.65, edgecolors="white",
-               linewidths=0.5, zorder=4, gid="workers-central")
+    figured = rows[rows["kind"].isin(["count", "imputed"])].sort_values("best", ascending=False)
+    high = figured["best_high"].astype(float)
+    ringed = figured[high > figured["best"].astype(float)]
+    ax.scatter(ringed["x"], ringed["y"], s=ringed["best_high"].astype(float).map(scale.diameter) ** 2,
+               facecolors="none", edgecolors=style.WORKERS, linewidths=0.9, zorder=3, gid="workers-high")
+    low = figured["best_low"].astype(float)
+    inner = figured[(low < figured["best"].astype(float)) & (low.map(scale.true_diameter) >= MIN_DIAMETER)]
+    ax.scatter(inner["x"], inner["y"], s=inner["best_low"].astype(float).map(scale.diameter) ** 2,
+               facecolors="none", edgecolors=style.WORKERS, linewidths=0.8, linestyles=":", zorder=5,
+               gid="workers-low")
+    counted = figured[figured["kind"] == "count"]
+    ax.scatter(counted["x"], counted["y"], s=counted["best"].astype(float).map(scale.diameter) ** 2,
+               color=style.WORKERS, alpha=0.65, edgecolors="white", linewidths=0.5, zorder=4, gid="workers-best")
+    imputed = figured[figured["kind"] == "imputed"]
+    ax.scatter(imputed["x"], imputed["y"], s=imputed["best"].astype(float).map(scale.diameter) ** 2,
+               color=style.WORKERS, alpha=0.25, edgecolors=style.WORKERS, linewidths=0.8, linestyles="--",
+               zorder=4, gid="workers-imputed")
     for kind, gid, kw in (("presence", "workers-presence", {"marker": "D", "s": 30, "facecolors": "white",
                                                             "edgecolors": style.WORKERS, "linewidths": 1.2}),
                           ("zero", "workers-zero", {"marker": "x", "s": 25, "color": style.INK, "linewidths": 1.1}),
@@ -205,9 +231,9 @@ def draw_symbols(ax, year: int, *, scale: SymbolScale, panel=None) -> pd.DataFra
         ax.scatter(sel["x"], sel["y"], zorder=5, gid=gid, **kw)
     sizes = []
     for _, r in rows.iterrows():
-        d = {"count": 0.0, "presence": 6.5, "zero": 5.5, "actions": 2.5}[r["kind"]]
-        for col in ("workers_present_central", "workers_present_high"):
-            if r["kind"] == "count" and pd.notna(r[col]):
+        d = {"count": 0.0, "imputed": 0.0, "presence": 6.5, "zero": 5.5, "actions": 2.5}[r["kind"]]
+        for col in ("best", "best_high"):
+            if r["kind"] in ("count", "imputed") and pd.notna(r[col]):
                 d = max(d, scale.diameter(float(r[col])))
         sizes.append(d)
     rows["diameter"] = sizes
@@ -215,17 +241,18 @@ def draw_symbols(ax, year: int, *, scale: SymbolScale, panel=None) -> pd.DataFra
 
 
 def label_symbols(ax, rows: pd.DataFrame, labels: str = "name") -> None:
-    """Name each symbol (with its central figure and action marks), avoiding overlaps."""
+    """Name each symbol (with its best estimate, '~' where imputed, and action marks), avoiding overlaps."""
     obstacles = [_symbol_bbox(ax, r["x"], r["y"], r["diameter"]) for _, r in rows.iterrows()]
-    order = rows.assign(_k=rows["kind"].map({"count": 0, "zero": 1, "presence": 2, "actions": 3}),
-                        _v=-rows["workers_present_central"].astype(float).fillna(0)).sort_values(["_k", "_v", "iso3"])
+    order = rows.assign(_k=rows["kind"].map({"count": 0, "imputed": 0, "zero": 1, "presence": 2, "actions": 3}),
+                        _v=-rows["best"].astype(float).fillna(0)).sort_values(["_k", "_v", "iso3"])
     items = []
     for _, r in order.iterrows():
         name = r["iso3"] if labels == "iso3" else r["name"]
         figure = ""
-        if r["kind"] in ("count", "zero"):
-            value = int(r["workers_present_central"])
-            figure = " " + (_short(value) if labels == "iso3" else f"{value:,}")
+        if r["kind"] in ("count", "imputed", "zero"):
+            value = int(r["best"])
+            figure = " " + ("~" if r["kind"] == "imputed" else "") + (_short(value) if labels == "iso3"
+                                                                       else f"{value:,}")
         glyphs = [(style.ACTION_FAMILIES[f]["glyph"], style.ACTION_FAMILIES[f]["colour"]) for f in r["families"]]
         items.append(Label(r["iso3"], r["x"], r["y"], r["diameter"] / 2, name + figure, glyphs,
                            colour=style.MUTED if r["kind"] == "actions" else style.INK,
@@ -245,8 +272,13 @@ def _settle(fig) -> None:
         fig.set_layout_engine("none")
 
 
+CAPTION = ("Disc: best estimate of DPRK workers present during the year, a reconstruction from the sourced "
+           "figures (method: docs/ESTIMATES.md); rings: its interval. The sourced figures: nklabor figures ISO3.")
+
+
 def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolScale | None = None,
-                   legend: bool = True, title: str | None = None):
+                   legend: bool = True, title: str | None = None, credit: str | None = None,
+                   fontsize: float = 12):
     """Map of one year: workers present per host country as proportional symbols, and enforcement actions.
 
     Returns (figure, axes). `labels` is "name" or "iso3". Pass `scale` to share one with other maps; by default
@@ -254,10 +286,14 @@ def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolSca
     Given an `ax`, the key goes in a strip below it; a figure with a layout engine has its layout fixed before
     the labels are placed, since they are placed to avoid each other on the page.
     """
+    from nklabor import args
+
+    panel = nklabor.load("country_year")
+    year = args.year(year, *(lambda r: (r[0], r[1]))(map_years(panel)))
+    args.choice("labels", labels, ["name", "iso3"])
     style.use_agg_without_display()
     import matplotlib.pyplot as plt
 
-    panel = nklabor.load("country_year")
     scale = scale or shared_scale(panel)
     if ax is None:
         width, strip, head, foot = 13.0, 1.75 if legend else 0.0, 0.45, 0.25
@@ -272,9 +308,11 @@ def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolSca
     rows = draw_symbols(ax, year, scale=scale, panel=panel)
     if lax is not None:
         _legend_row(lax, scale, _families(rows))
-    ax.set_title(title or f"DPRK workers abroad in {year}: where sources report them, how many, and actions taken",
-                 fontsize=12, loc="left")
-    style.add_credit(fig, "base map: Natural Earth 1:50m")
+    ax.set_title(title or f"DPRK workers abroad in {year}: best estimate per host country, and actions taken",
+                 fontsize=fontsize, loc="left")
+    ax.text(0.0, -0.005, CAPTION, transform=ax.transAxes, fontsize=fontsize * 0.62, color=style.MUTED, va="top",
+            gid="caption")
+    style.add_credit(fig, "base map: Natural Earth 1:50m", text=credit)
     _settle(fig)
     label_symbols(ax, rows, labels)
     return fig, ax
@@ -286,8 +324,13 @@ def deployment_maps(years, *, ncols: int = 2, labels: str = "iso3", scale: Symbo
     style.use_agg_without_display()
     import matplotlib.pyplot as plt
 
-    years = [int(y) for y in years]
+    from nklabor import args
+
     panel = nklabor.load("country_year")
+    first, last = map_years(panel)
+    years = [args.year(y, first=first, last=last) for y in ([years] if isinstance(years, (int, str)) else years)]
+    if not years:
+        raise args.ArgumentError("give at least one year")
     scale = scale or shared_scale(panel)
     ncols = min(ncols, len(years))
     nrows = math.ceil(len(years) / ncols)
@@ -310,7 +353,10 @@ def deployment_maps(years, *, ncols: int = 2, labels: str = "iso3", scale: Symbo
         ax.set_axis_off()
     lax = fig.add_axes((0.01, foot / height, 0.98, strip / height))
     _legend_row(lax, scale, _families(pd.concat([r for _, r in drawn])))
-    fig.suptitle(title or "DPRK workers abroad, " + ", ".join(map(str, years)) + ": one symbol scale for all maps",
+    fig.text(0.01, (foot + strip) / height - 0.004, CAPTION, fontsize=7.5, color=style.MUTED, va="top",
+             gid="caption")
+    fig.suptitle(title or "DPRK workers abroad, " + ", ".join(map(str, years))
+                 + ": best estimates, one symbol scale for all maps",
                  fontsize=13, x=0.01, y=1 - 0.12 / height, ha="left", va="top")
     style.add_credit(fig, "base map: Natural Earth 1:50m")
     for ax, rows in drawn:

@@ -1,4 +1,4 @@
-"""One host country on one page: every sourced figure over time, the derived central series, and the actions."""
+"""One host country on one page: every sourced figure over time, the reconstructed best estimate, and the actions."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def draw_figures(ax, est: pd.DataFrame, central: pd.DataFrame) -> None:
                   colors=[style.ESTIMATOR_COLOURS[str(k)] for k in presence["estimator_kind"]], gid="presence-only")
     if len(central):
         years = range(int(central["year"].min()), int(central["year"].max()) + 1)
-        series = central.set_index("year")["workers_present_central"].astype(float).reindex(years)
+        series = central.set_index("year")["best"].astype(float).reindex(years)
         x = mdates.date2num([pd.Timestamp(year=y, month=7, day=1) for y in years])
         ax.plot(x, series.to_numpy(), color=style.INK, lw=1.3, marker="_", ms=9, mew=1.5, zorder=4,
                 gid="central-series")
@@ -87,30 +87,37 @@ def _figure_handles(est: pd.DataFrame, has_central: bool) -> list[Line2D]:
                               label="presence reported, no count (tick at bottom)"))
     if has_central:
         handles.append(Line2D([], [], color=style.INK, lw=1.3, marker="_", ms=9, mew=1.5,
-                              label="central figure per year (country_year)"))
+                              label="best estimate per year (reconstruction; docs/ESTIMATES.md)"))
     return handles
 
 
-def country_profile(iso3: str, *, ax=None, start=None, end=None, title: str | None = None):
-    """Every sourced figure for one host country over time, its central series, and the actions concerning it.
+def country_profile(iso3: str, *, ax=None, start=None, end=None, measures=None, title: str | None = None):
+    """Every sourced figure for one host country over time, its best-estimate series, and the actions concerning
+    it. `measures` limits the figures shown (e.g. ["workers_present"] for stocks only); `start`, `end` the years.
 
     Without `ax`: a two-panel figure (figures above, actions below on the same time axis); returns (figure,
     (figures_axes, actions_axes)). With `ax`: figures only, on that axes; returns (figure, ax).
     """
+    from nklabor import args
+
+    iso3 = args.country(iso3)
+    measures = args.choices("measure", measures, MEASURES)
+    start = args.year(start, first=1900, last=2100) if start is not None else None
+    end = args.year(end, first=1900, last=2100) if end is not None else None
     style.use_agg_without_display()
     import matplotlib.pyplot as plt
 
     names = nklabor.load("countries").set_index("iso3")["name"]
-    if iso3 not in names.index:
-        raise KeyError(f"{iso3!r} is not a host country in nklabor.load('countries')")
     est = country_figures(iso3)
-    panel = nklabor.load("country_year")
-    central = panel[(panel["iso3"] == iso3) & panel["workers_present_central"].notna()]
+    if measures:
+        est = est[est["measure"].isin(measures)]
+    panel = nklabor.load("best_estimates")
+    central = panel[panel["iso3"] == iso3]
     if start is not None:
         est, central = est[est["when"].dt.year >= int(start)], central[central["year"] >= int(start)]
     if end is not None:
         est, central = est[est["when"].dt.year <= int(end)], central[central["year"] <= int(end)]
-    acts = select_actions(countries=[iso3], start=start, end=end)
+    acts = select_actions(countries=[iso3], start=start, end=end, allow_empty=True)
     ntypes = acts["action_type"].astype(str).nunique()
     own = ax is None
     if own:

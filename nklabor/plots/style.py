@@ -27,8 +27,8 @@ ACTION_FAMILIES: dict[str, dict] = {
     "report to the UN": {"types": ("implementation_report",), "colour": "#56B4E9", "marker": "o",
                          "glyph": "\u25cf"},
     "US TIP rating": {"types": ("tip_rating",), "colour": "#CC79A7", "marker": "v", "glyph": "\u25bc"},
-    "other (inquiry, prosecution, diplomacy)": {
-        "types": ("investigation", "prosecution", "diplomatic_action", "other"),
+    "other (inquiry, prosecution, advisory, diplomacy)": {
+        "types": ("investigation", "prosecution", "advisory", "diplomatic_action", "other"),
         "colour": "#555555", "marker": "P", "glyph": "+"},
 }
 
@@ -91,14 +91,16 @@ def mid_period(dates: pd.Series, precision: pd.Series) -> pd.Series:
 def credit_text() -> str:
     import nklabor
 
-    return f"nklabor {nklabor.__version__} \u00b7 sources: see nklabor.load('sources')"
+    n = len(nklabor.load("sources"))
+    return (f"Data: nklabor {nklabor.__version__} (CC BY 4.0), compiled from {n} cited sources; "
+            f"each figure's source: nklabor figures ISO3")
 
 
-def add_credit(fig, extra: str = "") -> None:
-    """The credit line, once per figure, bottom right."""
+def add_credit(fig, extra: str = "", text: str | None = None) -> None:
+    """The credit line, once per figure, bottom right. `text` replaces the default wording."""
     if credit_of(fig) is not None:
         return
-    text = credit_text() + (f" \u00b7 {extra}" if extra else "")
+    text = text if text is not None else credit_text() + (f" \u00b7 {extra}" if extra else "")
     engine = fig.get_layout_engine()
     if engine is not None and type(engine).__name__ == "ConstrainedLayoutEngine" and fig._supxlabel is None:
         fig.supxlabel(text, x=0.995, ha="right", fontsize=7, color=MUTED).set_gid("credit")  # layout makes room
@@ -120,6 +122,13 @@ def use_agg_without_display() -> None:
         import matplotlib
 
         matplotlib.use("Agg")
+
+
+def text_as_text() -> None:
+    """SVG output keeps text as editable text (not paths), so a graphics desk can restyle the labels."""
+    import matplotlib
+
+    matplotlib.rcParams["svg.fonttype"] = "none"
 
 
 def thousands(value, _pos=None) -> str:

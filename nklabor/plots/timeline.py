@@ -16,11 +16,23 @@ def _as_list(value) -> list[str] | None:
     return [value] if isinstance(value, str) else list(value)
 
 
-def select_actions(countries=None, entities=None, types=None, start=None, end=None) -> pd.DataFrame:
+def select_actions(countries=None, entities=None, types=None, start=None, end=None,
+                   allow_empty: bool = False) -> pd.DataFrame:
     """Actions filtered by host country (as target or as actor), targeted entity, type and year range, each
-    with its plotting date (middle of its period), half-period and actor group."""
+    with its plotting date (middle of its period), half-period and actor group. Bad filters, or filters that
+    match nothing (unless `allow_empty`), raise nklabor.ArgumentError."""
+    from nklabor import args
+
     acts = nklabor.load("enforcement_actions")
-    countries, entities, types = _as_list(countries), _as_list(entities), _as_list(types)
+    known = sorted(set(acts["actor"].astype(str)) | set(acts["target_country_iso3"].dropna().astype(str))
+                   | set(nklabor.load("countries")["iso3"].astype(str)))
+    countries = args.choices("country", [c.upper() for c in _as_list(countries)] if countries else None, known)
+    entities = args.choices("entity", _as_list(entities), nklabor.load("entities")["entity_id"].astype(str))
+    types = args.choices("action type", _as_list(types), ACTION_TYPES)
+    years = acts["date"].astype(str).str[:4].astype(int)
+    first, last = (1900, 2100) if allow_empty else (int(years.min()), int(years.max()))
+    start = args.year(start, first=first, last=last) if start is not None else None
+    end = args.year(end, first=first, last=last) if end is not None else None
     if countries:
         acts = acts[acts["target_country_iso3"].isin(countries) | acts["actor"].isin(countries)]
     if entities:
@@ -34,6 +46,10 @@ def select_actions(countries=None, entities=None, types=None, start=None, end=No
         acts = acts[acts["when"].dt.year >= int(start)]
     if end is not None:
         acts = acts[acts["when"].dt.year <= int(end)]
+    if acts.empty and not allow_empty:
+        raise args.ArgumentError("no enforcement actions match " + ", ".join(
+            f"{k}={v}" for k, v in (("countries", countries), ("entities", entities), ("types", types),
+                                    ("start", start), ("end", end)) if v is not None) + "; widen the filters")
     return acts.sort_values(["when", "action_id"]).reset_index(drop=True)
 
 
@@ -132,10 +148,10 @@ def enforcement_timeline(countries=None, entities=None, types=None, *, start=Non
 
     Returns (figure, axes).
     """
+    acts = select_actions(countries, entities, types, start, end)
     style.use_agg_without_display()
     import matplotlib.pyplot as plt
 
-    acts = select_actions(countries, entities, types, start, end)
     ntypes = max(acts["action_type"].astype(str).nunique(), 1)
     if ax is None:
         _, ax = plt.subplots(figsize=(13, 1.9 + 0.36 * ntypes), layout="constrained")

@@ -55,7 +55,7 @@ def _anchorless(pattern: str) -> str:
 
 def _field(name: str, col) -> Field:
     meta = col.metadata or {}
-    kind = {"Int64": "integer", "float64": "number", "bool": "boolean"}.get(str(col.dtype), "string")
+    kind = {"Int64": "integer", "float64": "number", "Float64": "number", "bool": "boolean", "boolean": "boolean"}.get(str(col.dtype), "string")
     spec: dict = {"type": kind, "description": col.description or "", "required": not col.nullable,
                   "unique": bool(col.unique), "is_list": bool(meta.get("list")),
                   "references": meta.get("references"), "exempt": tuple(meta.get("except") or ())}

@@ -8,6 +8,7 @@ byte-identical: the release date comes from an existing manifest or the git comm
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import tempfile
@@ -15,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from nklabor import release_history as history
-from nklabor import release_writers as writers
+from nklabor.release import history
+from nklabor.release import formats as writers
 from nklabor.paths import ROOT, processed_dir, raw_dir
-from nklabor.release_fields import RELEASE_FIELDS, assigned_id, primary_key, table_fields
-from nklabor.release_history import ReleaseError
+from nklabor.release.fields import RELEASE_FIELDS, assigned_id, primary_key, table_fields
+from nklabor.release.history import ReleaseError
 from nklabor.schemas import ALL_TABLES
 
 TITLE = "nklabor: North Korean overseas labour dataset"
@@ -135,11 +136,13 @@ def _readme(version: str, date: str, names: list[str]) -> str:
         "- `nklabor.sqlite` all tables with keys and indexes: `datasette nklabor.sqlite -m metadata.json`.",
         "- `datapackage.json` a Frictionless Data Package of the CSV files: `frictionless validate datapackage.json`.",
         "- `entities.ftm.json` entities, host countries and sanctions designations in the FollowTheMoney model.",
+        "- `nklabor.xlsx` one workbook: a README sheet, every figure joined to its source, and one sheet per table.",
         "- `DATA_DICTIONARY.md` every column; `CHANGELOG.md` rows added, changed and removed per release.",
         "- `CITATION.cff` how to cite; `LICENSE` CC BY 4.0; `SHA256SUMS` check with `sha256sum -c SHA256SUMS`.", "",
         "In the CSV files, text cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed "
         "with a single quote so that spreadsheets do not run them as formulas; parquet and SQLite keep the text "
-        "as curated.", "",
+        "as curated. The CSV files are plain UTF-8 without a byte-order mark, for programs; for a spreadsheet, "
+        "open nklabor.xlsx, or write a CSV with a byte-order mark with `nklabor export --csv FILE`.", "",
         "Every row carries `first_released` (the release it first appeared in) and `last_changed`.", "",
         "Tables: " + ", ".join(f"`{n}`" for n in names) + ".", "",
         "Query the parquet files with DuckDB: `SELECT * FROM 'parquet/worker_estimates.parquet'`.", "",
@@ -156,6 +159,32 @@ def _dictionary() -> str:
     return render().rstrip("\n") + "\n\n" + "\n".join(extra) + "\n"
 
 
+def write_release_workbook(frames: dict[str, pd.DataFrame], path: Path, manifest: dict) -> None:
+    from nklabor.release.fields import description
+    from nklabor.release.workbook import write_workbook
+    from nklabor.views import estimates_with_sources
+
+    version, date = manifest["version"], manifest["date"]
+    joined = estimates_with_sources(frames)
+    readme = [(f"{TITLE}, release {version} ({date})", ""),
+              ("What this is", "North Korea's state-run export of workers abroad as an open, sourced dataset. Every "
+                               "row cites a document in the sources sheet. Conflicting figures are kept side by side."),
+              ("Sourced or reconstructed", "worker_estimates and estimates_with_sources hold figures as sources "
+                                           "give them. best_estimates, world_year and the best columns of "
+                                           "country_year are reconstructions made by code (method: "
+                                           "docs/ESTIMATES.md in the repository)."),
+              ("Licence", "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). The cited documents keep "
+                          "their own copyright."),
+              ("Cite as", f"nklabor contributors, {TITLE}, version {version}. Please also cite the original "
+                          "sources of the figures you use."),
+              ("Sheets", ""),
+              ("estimates_with_sources", "Every worker figure with its country, scope, estimator, confidence and "
+                                         "the source's title, publisher, date and URL.")]
+    readme += [(name, description(name)) for name in frames]
+    descriptions = {name: {f.name: f.description for f in table_fields(name)} for name in frames}
+    write_workbook(path, {"estimates_with_sources": joined, **frames}, readme, date, descriptions, TITLE)
+
+
 def _write_bundle(folder: Path, frames: dict[str, pd.DataFrame], manifest: dict,
                   manifests: dict[str, dict]) -> None:
     version, date, names = manifest["version"], manifest["date"], list(frames)
@@ -168,9 +197,10 @@ def _write_bundle(folder: Path, frames: dict[str, pd.DataFrame], manifest: dict,
     writers.write_sqlite(frames, folder / "nklabor.sqlite")
     writers.write_json(writers.datasette_metadata(names, version), folder / "metadata.json")
     writers.write_json(writers.datapackage(names, folder, version, date), folder / "datapackage.json")
-    from nklabor.release_ftm import write_ftm
+    from nklabor.release.ftm import write_ftm
 
     write_ftm(frames, folder / "entities.ftm.json")
+    write_release_workbook(frames, folder / "nklabor.xlsx", manifest)
     upto = {v: m for v, m in manifests.items() if history.parse_version(v) <= history.parse_version(version)}
     texts = {"DATA_DICTIONARY.md": _dictionary(), "CHANGELOG.md": history.render_changelog(upto),
              "CITATION.cff": citation(manifest), "LICENSE": _licence(version),
@@ -181,11 +211,15 @@ def _write_bundle(folder: Path, frames: dict[str, pd.DataFrame], manifest: dict,
 
 
 def release(version: str, *, raw: Path | None = None, processed: Path | None = None, repo: Path | None = None,
-            dist: Path | None = None, replace: bool = False, log=print) -> Path:
+            dist: Path | None = None, replace: bool = False, force: bool = False, log=print) -> Path:
     """Build release `version`; returns the bundle folder. Raises ReleaseError when it must not be made."""
     from nklabor.build import build
 
-    history.parse_version(version)
+    year, month, _ = history.parse_version(version)
+    today = dt.date.today()
+    if (year, month) > (today.year, today.month) and not force:
+        raise ReleaseError(f"version {version} is dated in the future (today is {today.isoformat()}); "
+                           f"use this month's version, e.g. {today.year}.{today.month:02d}.0, or pass --force")
     repo = Path(repo or ROOT)
     dist = Path(dist or repo / "dist")
     releases = repo / "releases"
@@ -202,6 +236,10 @@ def release(version: str, *, raw: Path | None = None, processed: Path | None = N
     inputs = {k: v for k, v in record["inputs"].items() if k.startswith("raw/")}
     manifest = history.advance(version, release_date(version, manifests.get(version)), _row_hashes(frames),
                                previous, inputs)
+    if previous is not None and version not in manifests and not force and not any(
+            d["added"] or d["changed"] or d["removed"] for d in history.changes(manifest).values()):
+        raise ReleaseError(f"nothing changed since release {earlier[-1]}; no new release made (pass --force to "
+                           f"make one anyway)")
     if version in manifests and manifests[version] != manifest and not replace:
         raise ReleaseError(f"release {version} exists in {releases} with different rows; make a new version "
                            f"(or pass --replace if {version} was never published)")

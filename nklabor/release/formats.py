@@ -1,6 +1,6 @@
 """Write one release's tables as CSV, parquet and SQLite, and describe them for Frictionless and Datasette.
 
-Every writer takes the published frames and the fields of release_fields, and writes the same bytes for the
+Every writer takes the published frames and the fields of release.fields, and writes the same bytes for the
 same input: rows in key order, no clock times, fixed parquet settings and zip entry metadata.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from nklabor.readcsv import FORMULA_START
-from nklabor.release_fields import Field, description, primary_key, table_fields, title
+from nklabor.release.fields import Field, description, primary_key, table_fields, title
 
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -210,12 +210,31 @@ def datasette_metadata(names: list[str], version: str) -> dict:
             entry["sort"] = key[0]
         tables[name] = entry
     tables["data_dictionary"] = {"title": "Data dictionary", "description": "Every column of every table."}
+    queries = {
+        "estimates_with_sources": {
+            "title": "Every worker figure with its source",
+            "description": "Sourced figures (not reconstructions) joined to the source's title, publisher, date "
+                           "and URL. Filter with :country (ISO3, or empty for all).",
+            "sql": "select e.estimate_id, e.country_iso3, c.name as country_name, e.scope, e.subnational, e.sector, "
+                   "e.measure, e.counted, e.as_of, e.count_low, e.count_high, e.qualifier, e.count_as_stated, "
+                   "e.estimator, e.estimator_kind, e.confidence, s.title as source_title, s.publisher as "
+                   "source_publisher, s.original_publisher, s.published as source_published, s.url as source_url "
+                   "from worker_estimates e join sources s on s.source_id = e.source_id left join countries c on "
+                   "c.iso3 = e.country_iso3 where (:country = '' or e.country_iso3 = upper(:country)) "
+                   "order by e.country_iso3, e.as_of, e.estimate_id"},
+        "designations_by_entity": {
+            "title": "Sanctions designations by entity",
+            "description": "Each designated entity with the authority, first date, legal bases and the sources.",
+            "sql": "select s.entity_id, s.name, s.actor, s.first_designated, s.n_designations, s.legal_bases, "
+                   "s.\"references\", s.source_titles, s.source_urls from entity_sanctions s "
+                   "order by s.name, s.actor"},
+    }
     return {
         "title": f"nklabor {version}", "description": "North Korea's state-run export of workers abroad: "
         "sourced figures, entities and enforcement actions. Every row cites a document in the sources table.",
         "license": "CC BY 4.0", "license_url": LICENCE["path"],
         "source": "Documents cited row by row (the sources table)", "source_url": "/nklabor/sources",
-        "databases": {"nklabor": {"tables": tables}},
+        "databases": {"nklabor": {"tables": tables, "queries": queries}},
     }
 
 

@@ -397,3 +397,16 @@ def with_changes(**changes) -> Params:
     if bad:
         raise ValueError(f"unknown estimate parameter {bad[0]!r}; allowed: {', '.join(sorted(allowed))}")
     return replace(Params(), **changes)
+
+
+def backtest_report(result: dict, command: str = "nklabor estimate --backtest") -> str:
+    """The back-test in a few lines, as printed by the CLI and recorded in docs and benchmarks."""
+    lines = [f"Leave-one-out back-test ({command})",
+             f"  hidden figures (national stock, medium or high confidence): {result['n_hidden']}",
+             f"  re-estimated (country-year still in the series without them): {result['n_estimated']}",
+             f"  inside [low, high]: {result['coverage']:.1%}",
+             f"  median absolute log error of best: {result['median_abs_log_error']:.3f} "
+             f"(a factor of {math.exp(result['median_abs_log_error']):.2f})",
+             "  by basis of the re-estimate: " + ", ".join(
+                 f"{b} {v['mean']:.0%} of {v['size']}" for b, v in sorted(result["by_basis"].items()))]
+    return "\n".join(lines)

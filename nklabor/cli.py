@@ -1,0 +1,247 @@
+"""The `nklabor` command (also `python -m nklabor`): build, look up, plot, export, release, serve, site.
+
+Arguments are checked before any work; a bad one ends the command with one line on stderr naming the value and
+what is allowed (exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the problem."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="nklabor", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    b = sub.add_parser("build", help="validate data/raw and write data/processed")
+    b.add_argument("--raw", type=Path, help="folder of raw CSV tables (default data/raw)")
+    b.add_argument("--out", type=Path, help="output folder (default data/processed)")
+    b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    sub.add_parser("stats", help="rows per table, coverage, confidence and source mix")
+    f = sub.add_parser("figures", help="one country's sourced figures with scope, estimator, confidence and source")
+    f.add_argument("iso3", help="host country ISO3 code, or WLD for worldwide figures")
+    f.add_argument("--measure", help="only this measure (e.g. workers_present)")
+    f.add_argument("--csv", type=Path, help="write them to this CSV file instead of printing")
+    e = sub.add_parser("estimate", help="the reconstructed best figures: a country, the world, or the back-test")
+    e.add_argument("iso3", nargs="?", help="host country ISO3 code, or WLD for the world total (default WLD)")
+    e.add_argument("--year", help="one year only")
+    e.add_argument("--backtest", action="store_true", help="leave-one-out back-test of the method")
+    e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="change a parameter, e.g. --set carry_years=1 (see docs/ESTIMATES.md)")
+    d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
+    d.add_argument("--check", action="store_true", help="exit 1 if the file on disk is stale")
+    x = sub.add_parser("export", help="every worker figure joined to its source, for a spreadsheet")
+    x.add_argument("--xlsx", type=Path, help="write an Excel workbook")
+    x.add_argument("--csv", type=Path, help="write a CSV with a byte-order mark (opens cleanly in Excel)")
+    r = sub.add_parser("release", help="write dist/nklabor-data-VERSION/ and its zip, and releases/VERSION.json")
+    r.add_argument("--version", required=True, help="calendar version YYYY.MM.N, e.g. 2026.11.0")
+    r.add_argument("--replace", action="store_true", help="rewrite an existing, never published VERSION")
+    r.add_argument("--force", action="store_true", help="release even if dated ahead or nothing changed")
+    s = sub.add_parser("serve", help="browse the latest release's SQLite in Datasette on 127.0.0.1")
+    s.add_argument("--version", help="release version (default: the newest in dist/)")
+    s.add_argument("--port", type=int, default=8001)
+    w = sub.add_parser("site", help="write the static explorer site to dist/site/")
+    w.add_argument("--out", type=Path, help="output folder (default dist/site)")
+    from nklabor.plots.cli import add_plot_parser
+
+    add_plot_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from nklabor.args import ArgumentError
+    from nklabor.problems import InvalidData
+
+    try:
+        return COMMANDS[args.command](args)
+    except ArgumentError as err:
+        print(f"nklabor {args.command}: {err}", file=sys.stderr)
+        return 2
+    except InvalidData as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+
+
+def _build(args) -> int:
+    from nklabor.build import build
+
+    build(args.raw, args.out, force=args.force)
+    return 0
+
+
+def _stats(args) -> int:
+    from nklabor.stats import report
+
+    print(report())
+    return 0
+
+
+def _figures(args) -> int:
+    import pandas as pd
+
+    from nklabor import views
+
+    frame = views.country_figures(args.iso3, measure=args.measure)
+    if args.csv:
+        frame.to_csv(args.csv, index=False, encoding="utf-8-sig")
+        print(f"wrote {len(frame)} figures to {args.csv}")
+        return 0
+    cols = ["estimate_id", "as_of", "measure", "scope", "counted", "count_as_stated", "count_low", "count_high",
+            "estimator", "confidence", "title", "url"]
+    with pd.option_context("display.max_rows", None, "display.width", 250, "display.max_colwidth", 48):
+        print(frame[cols].to_string(index=False))
+    print(f"\n{len(frame)} sourced figures for {args.iso3.upper()}; these are figures as sources give them, "
+          f"not reconstructions (see `nklabor estimate {args.iso3.upper()}`).")
+    return 0
+
+
+def _parse_sets(pairs: list[str]) -> dict:
+    import ast
+
+    from nklabor.args import ArgumentError
+
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ArgumentError(f"--set needs NAME=VALUE, not {pair!r}")
+        name, value = pair.split("=", 1)
+        try:
+            out[name.strip()] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            out[name.strip()] = tuple(v for v in value.split(",") if v)
+    return out
+
+
+def _estimate(args) -> int:
+    import pandas as pd
+
+    import nklabor
+    from nklabor import args as check
+    from nklabor import reconstruct
+
+    params = reconstruct.with_changes(**_parse_sets(args.set))
+    if args.backtest:
+        result = reconstruct.backtest(nklabor.load("worker_estimates"), nklabor.load("countries"), params)
+        print(reconstruct.backtest_report(result))
+        return 0
+    tables = nklabor.estimate(**_parse_sets(args.set)) if args.set else {
+        "best_estimates": nklabor.load("best_estimates"), "world_year": nklabor.load("world_year")}
+    code = "WLD" if not args.iso3 else check.country(args.iso3, allow_world=True)
+    frame = tables["world_year"] if code == "WLD" else tables["best_estimates"].query("iso3 == @code")
+    if args.year is not None:
+        first, last = int(frame["year"].min()), int(frame["year"].max())
+        y = check.year(args.year, first=first, last=last)
+        frame = frame[frame["year"] == y]
+    cols = (["year", "low", "best", "high", "n_countries_counted", "n_countries_presence_only", "share_observed",
+             "published_low", "published_high", "published_it_low", "published_it_high"] if code == "WLD" else
+            ["year", "low", "best", "high", "basis", "n_inputs", "rests_on_low_confidence"])
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        print(frame[cols].to_string(index=False))
+    print(f"\nReconstruction for {code}, not a sourced figure: method and limits in docs/ESTIMATES.md; the "
+          f"sourced figures: `nklabor figures {code}`.")
+    return 0
+
+
+def _dictionary(args) -> int:
+    from nklabor.dictionary import render
+    from nklabor.paths import ROOT
+
+    path = ROOT / "docs" / "data-dictionary.md"
+    text = render()
+    if args.check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is stale; run `nklabor dictionary`", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+def _export(args) -> int:
+    from nklabor.args import ArgumentError
+
+    if not args.xlsx and not args.csv:
+        raise ArgumentError("say where to write: --xlsx FILE.xlsx and/or --csv FILE.csv")
+    for path, suffix in ((args.xlsx, ".xlsx"), (args.csv, ".csv")):
+        if path is not None and path.suffix.lower() != suffix:
+            raise ArgumentError(f"{str(path)!r} should end in {suffix}")
+    import nklabor
+    from nklabor.views import estimates_with_sources
+
+    frame = estimates_with_sources()
+    if args.csv:
+        frame.to_csv(args.csv, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        print(f"wrote {len(frame)} figures with their sources to {args.csv} (UTF-8 with byte-order mark)")
+    if args.xlsx:
+        from nklabor.release.workbook import write_workbook
+
+        readme = [("nklabor: worker figures with their sources", ""),
+                  ("What this is", "Every sourced figure of DPRK workers abroad (not reconstructions), with its "
+                                   "scope, estimator, confidence and the source's title, publisher, date and URL."),
+                  ("Licence", "CC BY 4.0. Cite nklabor and the original sources of the figures you use."),
+                  ("Version", f"nklabor {nklabor.__version__}")]
+        import datetime as dt
+
+        write_workbook(args.xlsx, {"estimates_with_sources": frame}, readme, dt.date.today().isoformat())
+        print(f"wrote {len(frame)} figures with their sources to {args.xlsx}")
+    return 0
+
+
+def _release(args) -> int:
+    from nklabor.release import ReleaseError, release
+
+    try:
+        release(args.version, replace=args.replace, force=args.force)
+    except ReleaseError as err:
+        print(f"nklabor release: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _serve(args) -> int:
+    import subprocess
+
+    from nklabor.args import ArgumentError
+    from nklabor.paths import ROOT
+
+    dist = ROOT / "dist"
+    found = sorted(dist.glob("nklabor-data-*/nklabor.sqlite"))
+    if args.version:
+        found = [p for p in found if p.parent.name == f"nklabor-data-{args.version}"]
+    if not found:
+        raise ArgumentError("no release in dist/" + (f" for version {args.version!r}" if args.version else "")
+                            + "; make one with `make release VERSION=YYYY.MM.N`")
+    db = found[-1]
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        raise ArgumentError("Datasette is not installed; `make serve` installs it") from None
+    return subprocess.call([sys.executable, "-m", "datasette", "serve", "-i", str(db), "-m",
+                            str(db.parent / "metadata.json"), "--host", "127.0.0.1", "--port", str(args.port)])
+
+
+def _site(args) -> int:
+    from nklabor.site import build_site
+
+    build_site(args.out)
+    return 0
+
+
+def _plot(args) -> int:
+    from nklabor.plots.cli import run_plot
+
+    return run_plot(args)
+
+
+COMMANDS = {"build": _build, "stats": _stats, "figures": _figures, "estimate": _estimate, "dictionary": _dictionary,
+            "export": _export, "release": _release, "serve": _serve, "site": _site, "plot": _plot}
