@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("iso3", nargs="?", help="host country ISO3 code, or WLD for the world total (default WLD)")
     e.add_argument("--year", help="one year only")
     e.add_argument("--backtest", action="store_true", help="leave-one-out back-test of the method")
+    e.add_argument("--write-docs", action="store_true", help="rewrite the measured part of docs/ESTIMATES.md")
+    e.add_argument("--check-docs", action="store_true", help="exit 1 if docs/ESTIMATES.md is stale")
     e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="change a parameter, e.g. --set carry_years=1 (see docs/ESTIMATES.md)")
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
@@ -129,6 +131,16 @@ def _estimate(args) -> int:
     from nklabor import reconstruct
 
     params = reconstruct.with_changes(**_parse_sets(args.set))
+    if args.write_docs or args.check_docs:
+        from nklabor.paths import ROOT
+
+        ok = reconstruct.write_docs(ROOT / "docs" / "ESTIMATES.md", nklabor.load("worker_estimates"),
+                                    nklabor.load("countries"), check=args.check_docs)
+        if not ok:
+            print("docs/ESTIMATES.md is stale; run `nklabor estimate --write-docs`", file=sys.stderr)
+            return 1
+        print("docs/ESTIMATES.md is current" if args.check_docs else "wrote docs/ESTIMATES.md")
+        return 0
     if args.backtest:
         result = reconstruct.backtest(nklabor.load("worker_estimates"), nklabor.load("countries"), params)
         print(reconstruct.backtest_report(result))

@@ -60,7 +60,7 @@ def credit(fig) -> str:
 
 def assert_credited(fig):
     text = credit(fig)
-    assert f"nklabor {nklabor.__version__}" in text and "nklabor.load('sources')" in text
+    assert f"nklabor {nklabor.__version__}" in text and "cited sources" in text and "nklabor figures ISO3" in text
 
 
 # ---- base map ------------------------------------------------------------------------------------------------
@@ -89,15 +89,15 @@ def test_map_draws_one_worker_symbol_per_host_country_with_data(year):
     fig, ax = nklabor.deployment_map(year)
     cy = nklabor.load("country_year")
     cy = cy[cy["year"] == year]
-    central = cy["workers_present_central"]
-    assert n_points(ax, "workers-central") == int((central > 0).sum())
-    assert n_points(ax, "workers-zero") == int((central == 0).sum())
-    assert n_points(ax, "workers-presence") == int((cy["has_presence"] & central.isna()).sum())
-    symbols = sum(n_points(ax, g) for g in ("workers-central", "workers-zero", "workers-presence"))
-    assert symbols == int(cy["has_presence"].sum())
-    high = cy["workers_present_high"].astype(float)
-    assert n_points(ax, "workers-high") == int(((central > 0) & (high > central.astype(float))).sum())
-    with_actions = cy[(cy["n_actions"] > 0) & ~cy["has_presence"]]
+    best = cy["best"].astype(float)
+    observed = (cy["basis"] == "observed") & ~cy["rests_on_low_confidence"].fillna(False).astype(bool)
+    assert n_points(ax, "workers-best") == int(((best > 0) & observed).sum())
+    assert n_points(ax, "workers-imputed") == int(((best > 0) & ~observed).sum())
+    assert n_points(ax, "workers-zero") == int((best == 0).sum())
+    assert n_points(ax, "workers-presence") == int((cy["has_presence"] & best.isna()).sum())
+    high = cy["best_high"].astype(float)
+    assert n_points(ax, "workers-high") == int(((best > 0) & (high > best)).sum())
+    with_actions = cy[(cy["n_actions"] > 0) & ~cy["has_presence"] & best.isna()]
     assert n_points(ax, "actions-only") == len(with_actions[[bool(f) for f in map_rows(year).set_index("iso3")
                                                              .reindex(with_actions["iso3"])["families"]]])
     assert_credited(fig)
@@ -111,8 +111,12 @@ def test_map_labels_name_every_symbol_with_its_figure_and_action_marks():
     assert set(texts) == set(rows.index)
     for iso3, row in rows.iterrows():
         assert texts[iso3].startswith(row["name"])
-        if row["kind"] == "count":
-            assert f"{int(row['workers_present_central']):,}" in texts[iso3]
+        if row["kind"] in ("count", "imputed"):
+            if row["basis"] == "presence_only":
+                assert texts[iso3].endswith("?") or "?" in texts[iso3]
+            else:
+                assert f"{int(row['best']):,}" in texts[iso3]
+                assert ("~" in texts[iso3]) == (row["kind"] == "imputed")
         for fam in row["families"]:
             assert style.ACTION_FAMILIES[fam]["glyph"] in texts[iso3]
 
@@ -146,12 +150,17 @@ def test_map_legends_explain_symbols_sizes_and_actions():
     fig, ax = nklabor.deployment_map(2017)
     legends = {lg.get_gid(): [t.get_text() for t in lg.get_texts()] for a in fig.axes for lg in a.artists
                if isinstance(lg, matplotlib.legend.Legend)}
-    assert legends["legend-workers"][:4] == ["central figure (disc area)", "highest figure reported (ring)",
-                                             "present, no count given", "reported as zero"]
+    assert legends["legend-workers"][:4] == ["best estimate, from that year's figures (disc area)",
+                                             "best estimate imputed, or on unnamed sources only (~)",
+                                             "high end of its interval (solid ring)",
+                                             "low end of its interval (dotted ring)"]
+    assert any(t.startswith("shading:") for t in legends["legend-workers"])
     families = {f for fams in map_rows(2017)["families"] for f in fams}
     assert set(legends["legend-actions"]) == families
     key = [t.get_text() for a in fig.axes for t in a.texts if t.get_gid() == "size-key-title"]
-    assert key == ["Disc area = central figure"]
+    assert key == ["Disc area = best estimate"]
+    caption = [t.get_text() for t in ax.texts if t.get_gid() == "caption"]
+    assert caption and "best estimate" in caption[0] and "docs/ESTIMATES.md" in caption[0]
 
 
 def test_symbol_area_is_proportional_to_the_figure():
@@ -165,9 +174,10 @@ def test_maps_share_one_scale_across_years():
     fig, axes = nklabor.deployment_maps([2016, 2020])
     scale = shared_scale()
     for ax, year in zip(axes.flat, [2016, 2020]):
-        cy = nklabor.load("country_year").query("year == @year and workers_present_central > 0")
-        sizes = sorted(collection(ax, "workers-central").get_sizes())
-        expected = sorted(scale.diameter(float(v)) ** 2 for v in cy["workers_present_central"])
+        cy = nklabor.load("country_year").query("year == @year and best > 0")
+        sizes = sorted(list(collection(ax, "workers-best").get_sizes())
+                       + list(collection(ax, "workers-imputed").get_sizes()))
+        expected = sorted(scale.diameter(float(v)) ** 2 for v in cy["best"])
         assert sizes == pytest.approx(expected)
         assert ax.get_title(loc="left") == str(year)
     assert_credited(fig)
@@ -175,11 +185,11 @@ def test_maps_share_one_scale_across_years():
 
 def test_map_on_the_tiny_fixture(fixture_data):
     fig, ax = nklabor.deployment_map(2017)
-    assert n_points(ax, "workers-central") == 1  # Russia, 30000 central
-    assert n_points(ax, "workers-high") == 1  # ring at 50000
+    assert n_points(ax, "workers-best") == 1  # Russia, from its 2017 figures
     assert set(label_texts(ax)) == {"RUS"}
     fig, ax = nklabor.deployment_map(2016)
-    assert n_points(ax, "workers-presence") == 1  # Malta: presence, no count
+    assert n_points(ax, "workers-imputed") == 1  # Malta: presence only, a pooled figure drawn pale, never "no count"
+    assert "?" in label_texts(ax)["MLT"]
     assert label_texts(ax)["RUS"].endswith(style.ACTION_FAMILIES["resolution, designation or law"]["glyph"])
     assert_credited(fig)
 
@@ -238,14 +248,14 @@ def test_profile_shows_every_sourced_figure_and_the_central_series():
     counted = est[est["qualifier"] != "presence_only"]
     drawn = sum(len(c.get_offsets()) for c in ax.collections if (c.get_gid() or "").startswith("figures-"))
     assert drawn == len(counted)
-    cy = nklabor.load("country_year").query("iso3 == 'RUS' and workers_present_central.notna()")
+    best = nklabor.load("best_estimates").query("iso3 == 'RUS'")
     line = next(line for line in ax.lines if line.get_gid() == "central-series")
-    assert sorted(v for v in line.get_ydata() if v == v) == sorted(cy["workers_present_central"].astype(float))
+    assert sorted(v for v in line.get_ydata() if v == v) == sorted(best["best"].astype(float))
     acts = nklabor.load("enforcement_actions")
     assert plotted_actions(act_ax) == int(((acts["target_country_iso3"] == "RUS") | (acts["actor"] == "RUS")).sum())
     assert "Russia" in ax.get_title(loc="left")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "central figure per year (country_year)" in legend and "workers present" in legend
+    assert "best estimate per year (reconstruction; docs/ESTIMATES.md)" in legend and "workers present" in legend
     assert_credited(fig)
 
 
@@ -256,7 +266,7 @@ def test_profile_on_a_given_axes_and_on_the_fixture(fixture_data):
     assert len(next(c for c in ax.collections if c.get_gid() == "presence-only").get_segments()) == 1
     fig, (ax, _) = nklabor.country_profile("RUS")
     assert sum(len(c.get_offsets()) for c in ax.collections if (c.get_gid() or "").startswith("figures-")) == 3
-    with pytest.raises(KeyError, match="XYZ"):
+    with pytest.raises(ValueError, match="XYZ"):
         nklabor.country_profile("XYZ")
 
 

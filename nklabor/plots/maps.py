@@ -141,6 +141,8 @@ def _symbol_handles() -> list:
                label="best estimate, from that year's figures (disc area)"),
         Line2D([], [], ls="", marker="o", ms=9, mfc=style.WORKERS, mec=style.WORKERS, alpha=0.25,
                label="best estimate imputed, or on unnamed sources only (~)"),
+        Line2D([], [], ls="", marker="$?$", ms=7, mfc=style.INK, mec=style.INK,
+               label="reported, never counted (disc: a typical host)"),
         Line2D([], [], ls="", marker="o", ms=13, mfc="none", mec=style.WORKERS, mew=0.9,
                label="high end of its interval (solid ring)"),
         Line2D([], [], ls="", marker="o", ms=6, mfc="none", mec=style.WORKERS, mew=0.8, linestyle="none",
@@ -187,7 +189,7 @@ def _legend_row(lax, scale: SymbolScale, families: list[str], fontsize: float = 
                        loc="upper left", bbox_to_anchor=(0.0, 1.0), **common)
     first.set_gid("legend-workers")
     lax.add_artist(first)
-    _size_key(lax, scale, 0.27, fontsize)
+    _size_key(lax, scale, 0.29, fontsize)
     if families:
         acts = [Line2D([], [], ls="", marker=style.ACTION_FAMILIES[f]["marker"], ms=6,
                        mfc=style.ACTION_FAMILIES[f]["colour"], mec=style.ACTION_FAMILIES[f]["colour"], label=f)
@@ -249,7 +251,9 @@ def label_symbols(ax, rows: pd.DataFrame, labels: str = "name") -> None:
     for _, r in order.iterrows():
         name = r["iso3"] if labels == "iso3" else r["name"]
         figure = ""
-        if r["kind"] in ("count", "imputed", "zero"):
+        if r["kind"] == "imputed" and str(r["basis"]) == "presence_only":
+            figure = " ?"
+        elif r["kind"] in ("count", "imputed", "zero"):
             value = int(r["best"])
             figure = " " + ("~" if r["kind"] == "imputed" else "") + (_short(value) if labels == "iso3"
                                                                        else f"{value:,}")
@@ -289,7 +293,8 @@ def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolSca
     from nklabor import args
 
     panel = nklabor.load("country_year")
-    year = args.year(year, *(lambda r: (r[0], r[1]))(map_years(panel)))
+    first, last = map_years(panel)
+    year = args.year(year, first=first, last=last)
     args.choice("labels", labels, ["name", "iso3"])
     style.use_agg_without_display()
     import matplotlib.pyplot as plt
@@ -309,9 +314,9 @@ def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolSca
     if lax is not None:
         _legend_row(lax, scale, _families(rows))
     ax.set_title(title or f"DPRK workers abroad in {year}: best estimate per host country, and actions taken",
-                 fontsize=fontsize, loc="left")
-    ax.text(0.0, -0.005, CAPTION, transform=ax.transAxes, fontsize=fontsize * 0.62, color=style.MUTED, va="top",
-            gid="caption")
+                 fontsize=fontsize, loc="left", pad=fontsize * 1.3)
+    ax.text(0.0, 1.002, CAPTION, transform=ax.transAxes, fontsize=fontsize * 0.62, color=style.MUTED,
+            va="bottom", gid="caption")
     style.add_credit(fig, "base map: Natural Earth 1:50m", text=credit)
     _settle(fig)
     label_symbols(ax, rows, labels)
