@@ -131,10 +131,8 @@ def load(name: str):
     import hashlib
     import sys
 
-    from nklabor import manifest
+    from nklabor import args, manifest
     from nklabor.paths import processed_dir, raw_dir
-
-    from nklabor import args
 
     args.table(name)
     out = processed_dir()

@@ -6,7 +6,7 @@ import inspect
 
 import pandas as pd
 
-from nklabor.schemas import ALL_TABLES, PRIMARY_KEYS, RAW_TABLES
+from nklabor.schemas import ALL_TABLES, DTYPE_KINDS, PRIMARY_KEYS, RAW_TABLES
 
 
 def _type(col) -> str:
@@ -17,7 +17,7 @@ def _type(col) -> str:
         return "date string"
     if col.metadata and col.metadata.get("list"):
         return "list (;)"
-    return {"Int64": "integer", "float64": "number", "Float64": "number", "bool": "boolean", "boolean": "boolean"}.get(str(col.dtype), "string")
+    return DTYPE_KINDS.get(str(col.dtype), "string")
 
 
 def _rules(col) -> str:

@@ -380,8 +380,8 @@ def backtest(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | 
     targets = est[national_stock_inputs(est) & (est["confidence"].astype(str) != "low") & (est["hi"] > 0)]
     results = []
     for row in targets.itertuples(index=False):
-        series = country_series(row.country_iso3, groups[row.country_iso3], pools.get(regions.get(row.country_iso3), pools["*"]), p,
-                                hidden=row.estimate_id)
+        pool = pools.get(regions.get(row.country_iso3), pools["*"])
+        series = country_series(row.country_iso3, groups[row.country_iso3], pool, p, hidden=row.estimate_id)
         hit = next((s for s in series if s["year"] == row.year), None)
         truth = math.sqrt(max(row.lo, 1.0) * row.hi)
         if hit is None:

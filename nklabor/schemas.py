@@ -49,6 +49,8 @@ ACTION_TYPES = ("un_resolution", "sanctions_designation", "visa_halt", "permit_n
                 "investigation", "diplomatic_action", "employer_termination", "implementation_report", "advisory",
                 "other")
 PRECISIONS = ("year", "month", "day")
+#: How a column's dtype is named in the data dictionary and the release's table descriptors.
+DTYPE_KINDS = {"Int64": "integer", "float64": "number", "Float64": "number", "bool": "boolean", "boolean": "boolean"}
 #: How a reconstructed figure was reached (best_estimates.basis; docs/ESTIMATES.md).
 BASES = ("observed", "reported_zero", "interpolated", "carried_forward", "carried_back", "presence_only")
 REVENUE_MEASURES = ("annual_revenue_usd", "scheme_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")

@@ -60,8 +60,8 @@ def estimate(draw, estimate_id: str) -> dict:
     as_of = draw(dates())
     subnational = draw(st.one_of(st.just(""), words))
     sector = ";".join(draw(st.lists(st.sampled_from(SECTORS), max_size=3, unique=True)))
-    scopes = [s for s in SCOPES if not (s == "subnational" and not subnational) and not (s == "national" and subnational)
-              and not (s == "sector_subset" and not sector)]
+    scopes = [s for s in SCOPES if not (s == "subnational" and not subnational)
+              and not (s == "national" and subnational) and not (s == "sector_subset" and not sector)]
     measure = draw(st.sampled_from(MEASURES))
     counted = draw(st.sampled_from(COUNTED if measure in FLOW_MEASURES else ("workers",)))
     return {

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from conftest import FIXTURE_RAW, snapshot
 
-from nklabor.release import bundle as release_module
 from nklabor.release import ReleaseError, release
+from nklabor.release import bundle as release_module
 from nklabor.release.fields import table_fields
 from nklabor.release.history import load_manifests, parse_version
 from nklabor.schemas import ALL_TABLES, MEASURES, PRIMARY_KEYS

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from nklabor.release import history
-from nklabor.release import formats as writers
 from nklabor.paths import ROOT, processed_dir, raw_dir
+from nklabor.release import formats as writers
+from nklabor.release import history
 from nklabor.release.fields import RELEASE_FIELDS, assigned_id, primary_key, table_fields
 from nklabor.release.history import ReleaseError
 from nklabor.schemas import ALL_TABLES

@@ -10,7 +10,7 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from nklabor.schemas import ALL_TABLES, PRECISIONS, PRIMARY_KEYS, RAW_TABLES
+from nklabor.schemas import ALL_TABLES, DTYPE_KINDS, PRECISIONS, PRIMARY_KEYS, RAW_TABLES
 
 VERSION_PATTERN = r"[0-9]{4}\.[0-9]{2}\.[0-9]+"
 DATE_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
@@ -55,7 +55,7 @@ def _anchorless(pattern: str) -> str:
 
 def _field(name: str, col) -> Field:
     meta = col.metadata or {}
-    kind = {"Int64": "integer", "float64": "number", "Float64": "number", "bool": "boolean", "boolean": "boolean"}.get(str(col.dtype), "string")
+    kind = DTYPE_KINDS.get(str(col.dtype), "string")
     spec: dict = {"type": kind, "description": col.description or "", "required": not col.nullable,
                   "unique": bool(col.unique), "is_list": bool(meta.get("list")),
                   "references": meta.get("references"), "exempt": tuple(meta.get("except") or ())}
