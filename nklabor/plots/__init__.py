@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __all__ = ["deployment_map", "deployment_maps", "enforcement_timeline", "country_profile", "series"]
 _HOME = {"deployment_map": "maps", "deployment_maps": "maps", "enforcement_timeline": "timeline",
-         "country_profile": "profile", "series": "series"}
+         "country_profile": "profile", "series": "band"}
 
 
 def __getattr__(name: str):
