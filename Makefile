@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-stamp
 RELEASE_STAMP := $(VENV)/.release-stamp
 
-.PHONY: data test lint dictionary stats clean release serve figures bench site site-serve check-ftm estimate
+.PHONY: data test lint dictionary stats clean release serve figures bench site site-serve site-shots check-ftm estimate
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +76,10 @@ check-ftm: $(TEST_STAMP)
 # make bench: build, import, estimation, site and 10k/100k/1M-row pipeline timings -> benchmarks/results.md.
 bench: data $(TEST_STAMP)
 	$(PY) benchmarks/run.py
+
+# make site-shots: desktop and phone screenshots of the key pages in reports/site/ (needs Debian's chromium).
+site-shots: site $(TEST_STAMP)
+	$(PY) -c "import sys; sys.path.insert(0, 'tests'); from pathlib import Path; \
+from test_site import CHROMIUM, ARGS, screenshots; from playwright.sync_api import sync_playwright; \
+p = sync_playwright().start(); b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS); \
+print(*screenshots(b, Path('dist/site'), Path('reports/site')), sep='\n'); b.close(); p.stop()"

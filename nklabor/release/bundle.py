@@ -137,6 +137,7 @@ def _readme(version: str, date: str, names: list[str]) -> str:
         "- `datapackage.json` a Frictionless Data Package of the CSV files: `frictionless validate datapackage.json`.",
         "- `entities.ftm.json` entities, host countries and sanctions designations in the FollowTheMoney model.",
         "- `nklabor.xlsx` one workbook: a README sheet, every figure joined to its source, and one sheet per table.",
+        "- `site/` the explorer site: open `site/index.html` in a browser (works from disk, fetches nothing).",
         "- `DATA_DICTIONARY.md` every column; `CHANGELOG.md` rows added, changed and removed per release.",
         "- `CITATION.cff` how to cite; `LICENSE` CC BY 4.0; `SHA256SUMS` check with `sha256sum -c SHA256SUMS`.", "",
         "In the CSV files, text cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed "
@@ -201,6 +202,9 @@ def _write_bundle(folder: Path, frames: dict[str, pd.DataFrame], manifest: dict,
 
     write_ftm(frames, folder / "entities.ftm.json")
     write_release_workbook(frames, folder / "nklabor.xlsx", manifest)
+    from nklabor.site import build_site
+
+    build_site(folder / "site", log=lambda m: None, tables=frames)
     upto = {v: m for v, m in manifests.items() if history.parse_version(v) <= history.parse_version(version)}
     texts = {"DATA_DICTIONARY.md": _dictionary(), "CHANGELOG.md": history.render_changelog(upto),
              "CITATION.cff": citation(manifest), "LICENSE": _licence(version),
