@@ -412,7 +412,9 @@ def with_changes(**changes) -> Params:
     allowed = set(asdict(Params()))
     bad = sorted(set(changes) - allowed)
     if bad:
-        raise ValueError(f"unknown estimate parameter {bad[0]!r}; allowed: {', '.join(sorted(allowed))}")
+        from nklabor.args import ArgumentError
+
+        raise ArgumentError(f"unknown estimate parameter {bad[0]!r}; allowed: {', '.join(sorted(allowed))}")
     return replace(Params(), **changes)
 
 
