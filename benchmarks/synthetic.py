@@ -11,7 +11,16 @@ import random
 import shutil
 from pathlib import Path
 
-from nklabor.schemas import CONFIDENCE, ENTRY_CHANNELS, ESTIMATOR_KINDS, MEASURES, SECTORS, WorkerEstimates
+from nklabor.schemas import (
+    CONFIDENCE,
+    COUNTED,
+    ENTRY_CHANNELS,
+    ESTIMATOR_KINDS,
+    FLOW_MEASURES,
+    MEASURES,
+    SECTORS,
+    WorkerEstimates,
+)
 
 COLUMNS = list(WorkerEstimates.to_schema().columns)
 
@@ -52,13 +61,22 @@ def write_estimates(path: Path, rows: int, raw: Path, seed: int = 6) -> None:
             year = rng.randrange(1995, 2025)
             as_of = rng.choice((f"{year}", f"{year}-{rng.randrange(1, 13):02d}",
                                 f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"))
+            subnational = rng.choice(("", "", "Primorsky Krai", "Vladivostok"))
+            sector = ";".join(rng.sample(SECTORS, rng.randrange(0, 3)))
+            entity = rng.choice(entities) if rng.random() < 0.2 else ""
+            scope = ("subnational" if subnational else "entity" if entity else
+                     "sector_subset" if sector and rng.random() < 0.3 else "national")
+            measure = rng.choice(MEASURES)
             row = {
                 "estimate_id": f"est-{i:0{width}d}",
                 "country_iso3": rng.choice(countries),
-                "subnational": rng.choice(("", "", "Primorsky Krai", "Vladivostok")),
-                "entity_id": rng.choice(entities) if rng.random() < 0.2 else "",
-                "sector": ";".join(rng.sample(SECTORS, rng.randrange(0, 3))),
-                "measure": rng.choice(MEASURES),
+                "scope": scope,
+                "subnational": subnational,
+                "entity_id": entity,
+                "sector": sector,
+                "measure": measure,
+                "counted": rng.choice(COUNTED) if measure in FLOW_MEASURES else "workers",
+                "wording_rule": "",
                 "as_of": as_of,
                 "period_start": f"{year - 1}" if rng.random() < 0.2 else "",
                 "count_low": low, "count_high": high, "qualifier": qualifier, "count_as_stated": stated,
