@@ -163,11 +163,13 @@ def bench_scale(work: Path, sizes: list[int], full_build_max: int) -> list[list[
 
 
 #: Measured by hand (a cold install needs the network and minutes; `make bench` does not repeat it).
-COLD = """## Cold set-up (issue 12)
+COLD = """## Cold set-up
 
-`git clone . /tmp/cold && cd /tmp/cold && PIP_NO_CACHE_DIR=1 PIP_ONLY_BINARY=:all: /usr/bin/time make data`
-on this machine: see the figure recorded in the session note; before the change, a cold `make data` took 124 s,
-most of it compiling PyICU for the FollowTheMoney stack, which `make data` no longer installs."""
+Measured by hand, not by `make bench` (it needs the network and a fresh clone):
+`git clone -q . /tmp/cold && cd /tmp/cold && PIP_NO_CACHE_DIR=1 UV_NO_CACHE=1 PIP_ONLY_BINARY=:all: /usr/bin/time
+make data`. Before issue 12, a cold `make data` took 124 s, most of it compiling PyICU for the FollowTheMoney
+stack. Without that stack, with pip: 56.9 s (2026-11-29). With uv installing the same wheels: see COLD.txt
+beside this file."""
 
 
 def main() -> int:

@@ -28,6 +28,27 @@ def _years(years: pd.Series) -> str:
     return ",".join(spans)
 
 
+def _hosts_with_rows(t: dict) -> int:
+    hosts = set(t["countries"]["iso3"])
+    used = (set(t["worker_estimates"]["country_iso3"]) | set(t["enforcement_actions"]["target_country_iso3"].dropna())
+            | set(t["enforcement_actions"]["actor"]) | set(t["entity_presence"]["iso3"]))
+    return len(hosts & used)
+
+
+def _designations(act: pd.DataFrame, src: pd.DataFrame) -> str:
+    des = act[act["action_type"] == "sanctions_designation"]
+    kinds = dict(zip(src["source_id"], src["kind"].astype(str)))
+    own = des["source_id"].map(kinds).isin(["government", "un"])
+    return f"{int(own.sum())} of {len(des)}"
+
+
+def _per_year(t: dict) -> dict[int, int]:
+    years = pd.concat([t["worker_estimates"]["as_of"], t["enforcement_actions"]["date"],
+                       t["revenue_wages"]["as_of"]]).astype(str).str[:4].astype(int)
+    counts = years.value_counts()
+    return {y: int(counts.get(y, 0)) for y in range(2020, 2027)}
+
+
 def report() -> str:
     t = {name: nklabor.load(name) for name in nklabor.tables()}
     est, act, src = t["worker_estimates"], t["enforcement_actions"], t["sources"]
@@ -38,7 +59,8 @@ def report() -> str:
     lines += ["",
               f"Host countries with any worker_estimates row: {hosts['country_iso3'].nunique()}"
               f" (with a count: {counted['country_iso3'].nunique()})",
-              f"Countries in countries.csv: {len(t['countries'])}",
+              f"Countries in countries.csv: {len(t['countries'])}; host countries with a sourced row (a figure, an "
+              f"action concerning them, or an organisation reported there): {_hosts_with_rows(t)}",
               f"Entities: {len(t['entities'])}; enforcement actions: {len(act)}; sources: {len(src)}",
               "", "worker_estimates by confidence: " + _share(est["confidence"]),
               "worker_estimates by estimator kind: " + _share(est["estimator_kind"]),
@@ -47,7 +69,14 @@ def report() -> str:
               "sources by kind: " + _share(src["kind"]),
               "re-checked against the cited source by a second reader: "
               + ", ".join(f"{name} {t[name]['checked_on'].notna().sum()}/{len(t[name])}"
-                          for name in ("worker_estimates", "enforcement_actions", "entities", "revenue_wages")),
+                          for name in ("worker_estimates", "enforcement_actions", "entities", "revenue_wages",
+                                       "persons", "workforce_shares")),
+              "worker_estimates by scope: " + _share(est["scope"]),
+              "sources that copy another publisher's work: "
+              f"{src['original_publisher'].notna().sum()} of {len(src)}",
+              "designations citing a government or UN page: " + _designations(act, src),
+              "rows per as_of year, 2020-2026 (worker_estimates + enforcement_actions + revenue_wages): " + ", ".join(
+                  f"{y} {n}" for y, n in _per_year(t).items()),
               "enforcement_actions by type: " + _share(act["action_type"]),
               "", "Years covered per country (worker_estimates as_of):"]
     for iso3, group in est.groupby(est["country_iso3"].astype(str)):
