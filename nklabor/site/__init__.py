@@ -260,10 +260,11 @@ def _entity(ent, t, names, src) -> str:
     body = f"""<h1>{e(ent.name)}</h1>
 <dl class="facts"><dt>Kind</dt><dd>{e(ent.kind)}</dd>
 <dt>Korean name</dt><dd lang="ko">{e(ent.name_ko) or "not recorded"}</dd>
-<dt>Other names</dt><dd>{e(ent.aliases) or "none recorded"}</dd>
+<dt>Other names</dt><dd>{e(str(ent.aliases).replace(";", "; ")) if isinstance(ent.aliases, str) else "none recorded"}</dd>
 <dt>Status</dt><dd><strong>{e(status['status'])}</strong> (sanctioned: designated by an authority; named by a
 government: named in an official source or action; reported: named in media or NGO sources only)</dd>
-<dt>Based in</dt><dd>{e(ent.country_iso3)}</dd><dt>Sectors</dt><dd>{e(ent.sectors)}</dd>
+<dt>Based in</dt><dd>{e(ent.country_iso3)}</dd>
+<dt>Sectors</dt><dd>{e(str(ent.sectors).replace(";", ", ").replace("_", " ")) if isinstance(ent.sectors, str) else ""}</dd>
 <dt>Reported in</dt><dd>{", ".join(f'<a href="../countries/{h}.html">{e(names[h])}</a>' for h in hosts) or "-"}</dd>
 </dl><p>{e(ent.note)}</p>
 <h2>Designations ({len(rows)})</h2>
