@@ -358,8 +358,7 @@ def deployment_maps(years, *, ncols: int = 2, labels: str = "iso3", scale: Symbo
         ax.set_axis_off()
     lax = fig.add_axes((0.01, foot / height, 0.98, strip / height))
     _legend_row(lax, scale, _families(pd.concat([r for _, r in drawn])))
-    fig.text(0.01, (foot + strip) / height - 0.004, CAPTION, fontsize=7.5, color=style.MUTED, va="top",
-             gid="caption")
+    fig.text(0.01, 1 - 0.3 / height, CAPTION, fontsize=7.5, color=style.MUTED, va="top", gid="caption")
     fig.suptitle(title or "DPRK workers abroad, " + ", ".join(map(str, years))
                  + ": best estimates, one symbol scale for all maps",
                  fontsize=13, x=0.01, y=1 - 0.12 / height, ha="left", va="top")
