@@ -88,6 +88,7 @@ def write_estimates(path: Path, rows: int, raw: Path, seed: int = 6) -> None:
                 "source_id": rng.choice(sources),
                 "locator": rng.choice(("", "p. 3", "paras 1-3")),
                 "note": rng.choice(("", "Synthetic row for the benchmark.", "Figure, as reported; unverified.")),
+                "checked_on": "",
             }
             out.writerow(row[c] for c in COLUMNS)
 
