@@ -179,8 +179,9 @@ def screenshots(browser, site: Path, out: Path) -> list[Path]:
     """Desktop and phone screenshots of the pages the tests use; `make site-shots` writes them to reports/site."""
     out.mkdir(parents=True, exist_ok=True)
     shots = []
-    for name, path in (("home", "index.html"), ("russia", "countries/RUS.html"), ("mansudae", f"entities/{ENTITY}.html"),
-                       ("search", "search.html?q=Mansudae")):
+    pages = (("home", "index.html"), ("russia", "countries/RUS.html"), ("mansudae", f"entities/{ENTITY}.html"),
+             ("search", "search.html?q=Mansudae"))
+    for name, path in pages:
         for label, (w, h) in (("desktop", (1280, 900)), ("phone", (390, 844))):
             page = browser.new_page(viewport={"width": w, "height": h})
             page.goto((site / path.split("?")[0]).as_uri() + ("?" + path.split("?")[1] if "?" in path else ""))
