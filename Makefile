@@ -85,4 +85,4 @@ site-shots: site $(TEST_STAMP)
 	$(PY) -c "import sys; sys.path.insert(0, 'tests'); from pathlib import Path; \
 from test_site import CHROMIUM, ARGS, screenshots; from playwright.sync_api import sync_playwright; \
 p = sync_playwright().start(); b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS); \
-print(*screenshots(b, Path('dist/site'), Path('reports/site')), sep='\n'); b.close(); p.stop()"
+print(*screenshots(b, Path('dist/site').resolve(), Path('reports/site')), sep='\n'); b.close(); p.stop()"

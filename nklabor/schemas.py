@@ -640,7 +640,7 @@ PRIMARY_KEYS.update({
     "best_estimates": ["iso3", "year"],
     "world_year": ["year"],
     "country_year": ["iso3", "year"],
-    "estimate_conflicts": ["iso3", "year", "measure"],
+    "estimate_conflicts": ["iso3", "year", "measure", "scope", "counted", "period_days"],
     "entity_sanctions": ["entity_id", "actor"],
     "entity_status": ["entity_id"],
     "para8_tracker": ["iso3"],
