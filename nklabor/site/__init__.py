@@ -283,7 +283,7 @@ def _actions(t, names, src) -> str:
     vals = [float(counts.get(y, 0)) for y in years]
     chart = svg.band_chart(years, [0.0] * len(years), vals, vals, title="Enforcement actions per year",
                            desc="Number of recorded actions per year, all types.", gid="actions-chart",
-                           key_years=KEY_YEARS)
+                           key_years=KEY_YEARS, legend=False)
 
     def opts(values, label):
         return f'<option value="">all {label}</option>' + "".join(f'<option value="{e(v)}">{e(v)}</option>'

@@ -27,8 +27,9 @@ def _fmt(v: float) -> str:
 
 
 def band_chart(years, low, best, high, points=(), *, title: str, desc: str, width: int = 760,
-               height: int = 320, gid: str = "chart", key_years=()) -> str:
-    """Band (low-high) and line (best) over years, with optional points (year_float, value, label, hollow)."""
+               height: int = 320, gid: str = "chart", key_years=(), legend: bool = True) -> str:
+    """Band (low-high) and line (best) over years, with optional points (year_float, value, label, hollow).
+    `legend=False` for a plain count series that is not an estimate (the caption then says what it shows)."""
     left, right, top, bottom = 70, 16, 34, 40
     pw, ph = width - left - right, height - top - bottom
     values = [v for v in list(high) + [p[1] for p in points] if v is not None]
@@ -77,13 +78,14 @@ def band_chart(years, low, best, high, points=(), *, title: str, desc: str, widt
         out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(v):.1f}" r="3.6" fill="{fill}" stroke="{INK}" '
                    f'stroke-width="1.2" class="point"><title>{escape(label)}</title></circle>')
     lx = left + 8
-    out.append(f'<g font-size="11" fill="{INK}"><rect x="{lx}" y="6" width="14" height="9" fill="{BAND}"/>'
-               f'<line x1="{lx}" x2="{lx + 14}" y1="10.5" y2="10.5" stroke="{WORKERS}" stroke-width="2.2"/>'
-               f'<text x="{lx + 20}" y="15">best estimate and interval (reconstruction)</text>'
-               f'<circle cx="{lx + 290}" cy="10.5" r="3.6" fill="{INK}"/>'
-               f'<text x="{lx + 298}" y="15">sourced figure</text>'
-               f'<circle cx="{lx + 400}" cy="10.5" r="3.6" fill="none" stroke="{INK}"/>'
-               f'<text x="{lx + 408}" y="15">part of the country only (lower bound)</text></g>')
+    if legend:
+        out.append(f'<g font-size="11" fill="{INK}"><rect x="{lx}" y="6" width="14" height="9" fill="{BAND}"/>'
+                   f'<line x1="{lx}" x2="{lx + 14}" y1="10.5" y2="10.5" stroke="{WORKERS}" stroke-width="2.2"/>'
+                   f'<text x="{lx + 20}" y="15">best estimate and interval (reconstruction)</text>'
+                   f'<circle cx="{lx + 290}" cy="10.5" r="3.6" fill="{INK}"/>'
+                   f'<text x="{lx + 298}" y="15">sourced figure</text>'
+                   f'<circle cx="{lx + 400}" cy="10.5" r="3.6" fill="none" stroke="{INK}"/>'
+                   f'<text x="{lx + 408}" y="15">part of the country only (lower bound)</text></g>')
     out.append("</svg>")
     return "\n".join(out)
 
