@@ -47,9 +47,9 @@ class DataError(RuntimeError):
 
 def tables() -> list[str]:
     """Names of the processed tables that `load()` accepts."""
-    from nklabor.schemas import ALL_TABLES
+    from nklabor.vocab import TABLE_NAMES
 
-    return list(ALL_TABLES)
+    return list(TABLE_NAMES)
 
 
 def describe(name: str):
@@ -86,8 +86,7 @@ def best_figure(iso3: str, year: int) -> dict:
     from nklabor import args, views
 
     code = args.country(iso3)
-    first, last = args.data_years()
-    y = args.year(year, first=first, last=last)
+    y = args.data_year(year)
     best = load("best_estimates")
     row = best[(best["iso3"] == code) & (best["year"] == y)]
     figures = views.country_figures(code)
@@ -109,7 +108,9 @@ def world(year: int) -> dict:
     from nklabor import args, views
 
     w = load("world_year")
-    y = args.year(year, first=int(w["year"].min()), last=int(w["year"].max()))
+    y = args.data_year(year)
+    if not (w["year"] == y).any():
+        raise args.ArgumentError(f"no worldwide reconstruction for {y}: it starts in {int(w['year'].min())}")
     r = w[w["year"] == y].iloc[0]
     best = load("best_estimates")
     parts = best[(best["year"] == y) & (best["best"] > 0)].sort_values("best", ascending=False)
@@ -147,11 +148,9 @@ def load(name: str):
         path = out / (info["file"] if info else f"{name}.parquet")
         data = path.read_bytes() if info is not None and path.exists() else None
         if data is not None and hashlib.sha256(data).hexdigest() == info["sha256"]:
-            import io
+            from nklabor.parquet import read_frame
 
-            import pandas as pd
-
-            return pd.read_parquet(io.BytesIO(data))  # the very bytes that were checked, even if a build renames
+            return read_frame(data)  # the very bytes that were checked, even if a build renames
         from nklabor.build import settle
 
         settle(out)  # a build may be switching tables right now, or may have died doing it: wait, repair, retry

@@ -94,6 +94,9 @@ def _figures(args) -> int:
 
     frame = views.country_figures(args.iso3, measure=args.measure)
     if args.csv:
+        from nklabor.args import output_file
+
+        output_file(args.csv, (".csv",), "CSV file")
         frame.to_csv(args.csv, index=False, encoding="utf-8-sig")
         print(f"wrote {len(frame)} figures to {args.csv}")
         return 0
@@ -115,11 +118,14 @@ def _parse_sets(pairs: list[str]) -> dict:
     for pair in pairs:
         if "=" not in pair:
             raise ArgumentError(f"--set needs NAME=VALUE, not {pair!r}")
-        name, value = pair.split("=", 1)
-        try:
-            out[name.strip()] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            out[name.strip()] = tuple(v for v in value.split(",") if v)
+        name, value = (part.strip() for part in pair.split("=", 1))
+        if value.startswith("{"):  # a mapping such as confidence_weight={'low': 0}
+            try:
+                value = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                raise ArgumentError(f"--set {name}: cannot read {value!r} as a mapping such as "
+                                    "{'low': 0.1}") from None
+        out[name] = value  # parsed and range-checked by the parameter it names
     return out
 
 
@@ -150,8 +156,7 @@ def _estimate(args) -> int:
     code = "WLD" if not args.iso3 else check.country(args.iso3, allow_world=True)
     frame = tables["world_year"] if code == "WLD" else tables["best_estimates"].query("iso3 == @code")
     if args.year is not None:
-        first, last = int(frame["year"].min()), int(frame["year"].max())
-        y = check.year(args.year, first=first, last=last)
+        y = check.data_year(args.year)
         frame = frame[frame["year"] == y]
     cols = (["year", "low", "best", "high", "n_countries_counted", "n_countries_presence_only", "share_observed",
              "published_low", "published_high", "published_it_low", "published_it_high"] if code == "WLD" else
@@ -184,9 +189,14 @@ def _export(args) -> int:
 
     if not args.xlsx and not args.csv:
         raise ArgumentError("say where to write: --xlsx FILE.xlsx and/or --csv FILE.csv")
+    from nklabor.args import output_file
+
     for path, suffix in ((args.xlsx, ".xlsx"), (args.csv, ".csv")):
         if path is not None and path.suffix.lower() != suffix:
             raise ArgumentError(f"{str(path)!r} should end in {suffix}")
+    for path, suffix in ((args.xlsx, ".xlsx"), (args.csv, ".csv")):
+        if path is not None:
+            output_file(path, (suffix,))
     import nklabor
     from nklabor.views import estimates_with_sources
 

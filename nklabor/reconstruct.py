@@ -28,13 +28,15 @@ figure. All parameters are in `Params`; `nklabor.estimate(**changes)` recomputes
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
 BASES = ("observed", "reported_zero", "interpolated", "carried_forward", "carried_back", "presence_only")
 STOCKS = ("workers_present", "work_permits_valid")
 OFFICIAL = ("host_government", "un")
+from nklabor.vocab import ESTIMATOR_KINDS  # noqa: E402
+
 DEADLINE_YEAR = 2019
 CURRENT_YEAR = 2026
 
@@ -47,18 +49,25 @@ class Params:
     estimator_weight: dict = field(default_factory=lambda: {
         "host_government": 1.0, "un": 1.0, "us_government": 0.8, "rok_government": 0.8, "other_government": 0.7,
         "researcher": 0.7, "ngo": 0.6, "employer": 0.6, "media": 0.5, "testimony": 0.3})
-    exclude_estimator_kinds: tuple = ()   # e.g. ("media", "testimony"): such figures are ignored entirely
-    open_span: float = 1.5                # "at least v" read as [v, 1.5 v]; "at most v" as [v / 1.5, v]
-    min_halfwidth: float = 0.405          # observed years: interval at least best x/÷ 1.5 (log 1.5 = 0.405)
-    interp_widen: float = 0.1             # log units per year of distance to the nearer observation
-    carry_years: int = 3                  # years a last (or first) observation is carried forward (back)
-    carry_widen: float = 0.25             # log units per year carried
-    neighbour_weight: float = 0.5         # a year with low-confidence figures only: weight of the value that the
+    exclude_estimator_kinds: tuple = field(default=(), metadata={"items": ESTIMATOR_KINDS})
+    #                                       e.g. ("media", "testimony"): such figures are ignored entirely
+    open_span: float = field(default=1.5, metadata={"min": 1.0, "max": 10.0})
+    #                                       "at least v" read as [v, 1.5 v]; "at most v" as [v / 1.5, v]
+    min_halfwidth: float = field(default=0.405, metadata={"min": 0.0, "max": 3.0})
+    #                                       observed years: interval at least best x/÷ 1.5 (log 1.5 = 0.405)
+    interp_widen: float = field(default=0.1, metadata={"min": 0.0, "max": 3.0})
+    #                                       log units per year of distance to the nearer observation
+    carry_years: int = field(default=3, metadata={"min": 0, "max": 50})
+    #                                       years a last (or first) observation is carried forward (back)
+    carry_widen: float = field(default=0.25, metadata={"min": 0.0, "max": 3.0})  # log units per year carried
+    neighbour_weight: float = field(default=0.5, metadata={"min": 0.0, "max": 1.0})
+    #                                       a year with low-confidence figures only: weight of the value that the
     #                                       medium/high-confidence years around it give (interpolated or carried)
-    presence_pool_min: int = 5            # fewer observed figures than this in a region: pool all regions
+    presence_pool_min: int = field(default=5, metadata={"min": 1, "max": 1000})
+    #                                       fewer observed figures than this in a region: pool all regions
     presence_pool_exclude: tuple = ("CHN", "RUS")  # the largest hosts are not "hosts of a similar kind"
-    start_year: int = 1980
-    end_year: int = CURRENT_YEAR
+    start_year: int = field(default=1980, metadata={"min": 1900, "max": CURRENT_YEAR})
+    end_year: int = field(default=CURRENT_YEAR, metadata={"min": 1900, "max": CURRENT_YEAR})
 
 
 # ----- inputs ----------------------------------------------------------------------------------------------------
@@ -408,14 +417,11 @@ def params_dict(p: Params | None = None) -> dict:
 
 
 def with_changes(**changes) -> Params:
-    """A Params with the given fields changed; unknown names raise ValueError naming the allowed ones."""
-    allowed = set(asdict(Params()))
-    bad = sorted(set(changes) - allowed)
-    if bad:
-        from nklabor.args import ArgumentError
+    """A Params with the given fields changed, each value parsed and range-checked by its field (one-line
+    ArgumentError naming the parameter, the value and what is allowed)."""
+    from nklabor.args import parameters
 
-        raise ArgumentError(f"unknown estimate parameter {bad[0]!r}; allowed: {', '.join(sorted(allowed))}")
-    return replace(Params(), **changes)
+    return parameters(Params, changes)
 
 
 def backtest_report(result: dict, command: str = "nklabor estimate --backtest") -> str:
