@@ -73,14 +73,23 @@ LABELS: dict[str, dict[str, str]] = {
                     "dprk_state_media": "North Korean state media"},
     "counted": {"workers": "workers", "all_entries": "all entries", "work_entries": "entries for work",
                 "study_entries": "entries for study", "other_entries": "other entries"},
+    "status": {"sanctioned": "sanctioned", "named_by_government": "named by a government",
+               "reported": "reported in media or NGO sources only"},
+    "para8_report": {"interim": "interim report", "final": "final report"},
 }
 
 #: Plural forms where adding "s" is wrong or where a count reads better with another noun.
 PLURALS = {"action": "actions", "figure": "figures", "source": "sources", "person": "persons", "entity": "entities",
-           "country": "countries", "enforcement action": "enforcement actions"}
+           "country": "countries", "enforcement action": "enforcement actions", "organisation": "organisations",
+           "designation": "designations", "year": "years", "result": "results"}
 
 #: Names for codes that are not countries in the countries table.
-SPECIAL_PLACES = {"WLD": "worldwide", "PRK": "North Korea", "XXX": "unnamed hosts"}
+SPECIAL_PLACES = {"WLD": "worldwide", "PRK": "North Korea", "XXX": "unnamed hosts", "UN": "United Nations",
+                  "EU": "European Union", "MSMT": "Multilateral Sanctions Monitoring Team",
+                  "USA": "United States", "KOR": "South Korea", "JPN": "Japan", "GBR": "United Kingdom"}
+
+#: Kinds of things a reader can find in the explorer's search, singular.
+KINDS = {"country": "country", "entity": "organisation", "person": "person", "source": "source"}
 
 
 def label(column: str, code: str | None) -> str:
