@@ -101,7 +101,11 @@ def label(column: str, code: str | None) -> str:
 
 def plural(noun: str, n: int) -> str:
     """'1 action', '3 actions', '1 entity', '2 entities'."""
-    return f"{n:,} {noun if n == 1 else PLURALS.get(noun, noun + 's')}"
+    if n == 1:
+        return f"{n:,} {noun}"
+    head, _, last = noun.rpartition(" ")
+    many = PLURALS.get(last, last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s")
+    return f"{n:,} {PLURALS.get(noun, (head + ' ' if head else '') + many)}"
 
 
 @cache

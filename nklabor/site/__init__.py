@@ -71,7 +71,7 @@ def table(headers: list[str], rows: list[list[str]], caption: str = "", cls: str
     body = "\n".join(f"<tr{a}>" + "".join(f'<td data-label="{lab}">{c}</td>' for lab, c in zip(labels, r)) + "</tr>"
                      for r, a in zip(rows, attrs))
     cap = f"<caption>{caption}</caption>" if caption else ""
-    classes = f"cards {cls}".strip()
+    classes = cls if "keep" in cls.split() else f"cards {cls}".strip()
     return (f'<div class="scroll"><table class="{classes}">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>\n{body}\n</tbody></table></div>")
 
@@ -134,6 +134,8 @@ def _about(r) -> str:
     """How one reconstruction row reads: rounded with its range, or 'workers reported, never counted'."""
     if _s(r["basis"]) in NO_COUNT_BASES:
         return "workers reported, never counted"
+    if r["high"] == 0:
+        return "none"
     return words.about(float(r["best"]), float(r["low"]), float(r["high"]))
 
 
@@ -141,7 +143,8 @@ def _figure_words(f) -> str:
     """One sourced figure in a few words: 'approximately 150 (arrivals; Donbas (Russian-occupied), 2024-01)'."""
     where = _s(f["subnational"]) or (words.label("scope", f["scope"]) if _s(f["scope"]) != "national" else "")
     bits = [words.label("measure", f["measure"])] + ([where] if where else []) + [_s(f["as_of"])]
-    return f"{_s(f['count_as_stated'])} ({'; '.join(b for b in bits if b)})"
+    stated = _s(f["count_as_stated"])
+    return f"{stated} ({'; '.join(b for b in bits if b)})" if stated else "; ".join(b for b in bits if b)
 
 
 # ----- data ------------------------------------------------------------------------------------------------------
@@ -207,6 +210,8 @@ class Site:
         def sub(m):
             ref = m.group(0)
             if ref.startswith("act-"):
+                if ref not in self.act_by_id:
+                    return "a related action not recorded here"
                 return f'<a href="{up}actions.html#{ref}">action {ref[4:]}</a>'
             f = self.est.get(ref)
             if f is not None and _s(f["country_iso3"]) in self.names:
@@ -238,8 +243,9 @@ class Site:
 
     def evidence(self, ids) -> str:
         """For a host with no count: what was reported, in words."""
-        figs = [self.est[i] for i in _ids(ids) if i in self.est]
-        return "; ".join(_figure_words(f) for f in figs)
+        figs = sorted((self.est[i] for i in _ids(ids) if i in self.est), key=lambda f: _s(f["as_of"]), reverse=True)
+        more = f"; and {words.plural('other figure', len(figs) - 2)}" if len(figs) > 2 else ""
+        return "; ".join(_figure_words(f) for f in figs[:2]) + more
 
 
 # ----- pages -----------------------------------------------------------------------------------------------------
@@ -258,8 +264,7 @@ def _map_rows(site: Site, g: pd.DataFrame, year: int) -> list[dict]:
         else:
             figs = [site.est[i] for i in _ids(r["input_estimate_ids"]) if i in site.est]
             where = {_s(f["subnational"]) for f in figs}
-            label = f"{name}: no count" if where != {next(iter(where), "")} or "" in where else \
-                f"{name} ({next(iter(where))}): no count"
+            label = f"{name}: no count" if len(where) != 1 or "" in where else f"{name}, {next(iter(where))}: no count"
             tip = (f"{name}, {year}: workers reported, never counted ({site.evidence(r['input_estimate_ids'])}); "
                    f"drawn as a typical host of its region, {words.about(r['best'], r['low'], r['high'])}")
         rows.append({"iso3": r["iso3"], "best": int(r["best"]), "high": int(r["high"]), "label": label, "tip": tip,
@@ -274,8 +279,8 @@ def _year_table(site: Site, g: pd.DataFrame, year: int) -> str:
         how = words.label("basis", r["basis"]) + ("; every figure from unnamed sources"
                                                    if r["rests_on_low_confidence"] else "")
         if not counted:
-            how = (f"{words.label('basis', r['basis'])}: {e(site.evidence(r['input_estimate_ids']))}. Counted in "
-                   f"totals as a typical host (imputed), {words.about(r['best'], r['low'], r['high'])}")
+            how = (f"What was reported: {e(site.evidence(r['input_estimate_ids']))}. Counted in the totals as a "
+                   f"typical host of its region (imputed), {words.about(r['best'], r['low'], r['high'])}")
         rows.append([site.country(r["iso3"]), e(_about(r)), how if not counted else e(how)])
     return table(["Country", "Reconstruction", "How it was reached"], rows,
                  f"DPRK workers per host country in {year}: reconstructions, rounded, 80% range")
@@ -349,7 +354,8 @@ only; shaded: host countries that year. Base map: Natural Earth.</figcaption></f
 worldwide figures of workers present, all sectors, as sources published them (hover for who). Figures of workers
 sent home and IT-worker-only figures are not stocks and are not drawn here.</figcaption></figure>
 <details><summary>The world series as a table</summary>
-{table(["Year", "Reconstruction", "Countries with counts", "Countries with no count", "Published (all sectors)"], rows)}
+{table(["Year", "Reconstruction", "Countries with counts", "Countries with no count", "Published (all sectors)"], rows,
+       cls="keep")}
 </details>
 <h2>Explore</h2>
 <ul class="cols"><li><a href="countries.html">Host countries</a></li><li><a href="entities.html">Organisations</a></li>
@@ -374,6 +380,9 @@ def _answer(site: Site, iso3: str, b: pd.DataFrame) -> str:
                 f"host of its region ({e(words.about(r['best'], r['low'], r['high']))}), an imputed value, not a "
                 "count.</p>")
     unnamed = " Every figure behind it comes from unnamed sources." if r["rests_on_low_confidence"] else ""
+    if r["high"] == 0:
+        return (f'<p class="answer"><strong>{e(name)}, {year}: none</strong>, {e(words.label("basis", r["basis"]))}. '
+                f"It rests on {site.rests_on(r['input_estimate_ids'], '../')}</p>")
     return (f'<p class="answer"><strong>{e(name)}, {year}: {e(words.about(r["best"]))} DPRK workers</strong> '
             f"(80% range {words.number(r['low'])}\u2013{words.number(r['high'])}), a reconstruction: "
             f"{e(words.label('basis', r['basis']))}. It rests on {site.rests_on(r['input_estimate_ids'], '../')}"
@@ -415,17 +424,18 @@ def _country(site: Site, iso3: str) -> str:
                                     "the country has figures of that year, and the sourced figures as points.")
         parts.append(f"<figure>{chart}<figcaption>Line: the reconstruction for each year, solid where {e(name)} has "
                      "figures of that year (band: 80% range), dashed between or beyond them; no line across years "
-                     "without a reconstruction, and none for years where workers are reported but never counted. "
+                     "without a reconstruction, and none for years where workers are reported but never counted (grey marks "
+                     "on the axis). "
                      "Filled points: whole-country figures as sources give them; hollow: one region, sector or site "
                      'only (rule: <a href="../methods.html#estimates">method</a>).</figcaption></figure>')
-        parts.append("<h2>Reconstruction by year</h2>" + table(
+        parts.append("<details><summary>The reconstruction by year as a table</summary>" + table(
             ["Year", "Reconstruction", "How it was reached"],
             [[str(r["year"]), e(_about(r)), e(words.label("basis", r["basis"])) + (
                 f": {e(site.evidence(r['input_estimate_ids']))}; drawn as a typical host, imputed"
                 if _s(r["basis"]) in NO_COUNT_BASES else "") + (
                 "; every figure from unnamed sources" if r["rests_on_low_confidence"] else "")]
              for r in b.sort_values("year", ascending=False).to_dict("records")],
-            "Reconstructions, newest first, rounded, with the 80% range"))
+            "Reconstructions, newest first, rounded, with the 80% range", cls="keep") + "</details>")
     parts.append(f"<h2>Every sourced figure ({len(rows)}), newest first</h2>" + table(
         ["Date", "What", "As stated", "Number", "Where", "Who counted", "Confidence", "Source"],
         [_figure_row(site, r) for r in rows],
@@ -496,12 +506,22 @@ only)</dd>
     return page(ent["name"], body, depth=1)
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}" if noun else ""
+
+
+def _namer(site: Site, p: dict, acts: list[dict]) -> str:
+    """Who named the person: the acting authorities of the actions naming them, else 'an official source'."""
+    who = sorted({_s(a["actor"]) for a in acts} - {""}, key=words.country)
+    return words.countries(who) if who else "an official source"
+
+
 def _person(site: Site, p: dict) -> str:
     acts = site.person_acts.get(p["person_id"], [])
     ents = sorted(set(_ids(p["entity_ids"])) | {_s(a["target_entity_id"]) for a in acts} - {""})
     srcs = sorted(set(_ids(p["source_ids"])))
     body = f"""<h1>{e(p['name'])}</h1>
-<p class="answer">{e(p['role'])}. Named in {e(words.label('naming', p['naming'])) or "an official document"}.</p>
+<p class="answer">{e(p['role']).rstrip('.')}. Named by {e(_namer(site, p, acts))} in {e(_a(words.label('naming', p['naming'])) or "an official document")}.</p>
 <dl class="facts"><dt>Korean name</dt><dd lang="ko">{e(p['name_ko']) or "not recorded"}</dd>
 <dt>Other names</dt><dd>{e("; ".join(_ids(p['aliases']))) or "none recorded"}</dd>
 <dt>Role</dt><dd>{e(p['role'])}</dd>

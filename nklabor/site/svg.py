@@ -40,13 +40,13 @@ def band_chart(years, low, best, high, points=(), *, title: str, desc: str, widt
     dashes the line across years without them, and draws nothing for NONE; no line joins years that are not
     consecutive. `width` below 500 gives the phone layout (fewer ticks, legend stacked)."""
     narrow = width < 500
-    left, right, bottom = (46 if narrow else 70), 12, 40
+    left, right, bottom = (46 if narrow else 70), (16 if narrow else 28), 40
     lines = 3 if (legend and narrow) else 1
     top = 12 + 16 * lines + 8
     pw, ph = width - left - right, height - top - bottom
     kinds = list(kinds) if kinds is not None else [EVIDENCE] * len(list(years))
     shown = [(yr, lo, b, hi, k) for yr, lo, b, hi, k in zip(years, low, best, high, kinds) if k != NONE]
-    values = [v for _, _, _, v, _ in shown] + [p[1] for p in points]
+    values = [hi if k == EVIDENCE else b for _, _, b, hi, k in shown] + [p[1] for p in points]
     ymax = max(values + [1])
     step = _nice_step(ymax)
     ytop = step * math.ceil(ymax / step)
@@ -112,6 +112,10 @@ def band_chart(years, low, best, high, points=(), *, title: str, desc: str, widt
         if len(run) == 1:
             yr, _, b, _, _ = run[0]
             out.append(f'<circle cx="{sx(yr):.1f}" cy="{sy(b):.1f}" r="3" fill="{WORKERS}" class="best"/>')
+    for yr, _, _, _, k in zip(years, low, best, high, kinds):
+        if k == NONE:
+            out.append(f'<rect x="{sx(yr) - 4:.1f}" y="{top + ph - 4:.1f}" width="8" height="4" fill="#bbbbbb" '
+                       f'class="nocount"><title>{yr}: workers reported, never counted</title></rect>')
     for x, v, label, hollow in points:
         fill = "none" if hollow else INK
         out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(v):.1f}" r="3.6" fill="{fill}" stroke="{INK}" '

@@ -86,8 +86,8 @@
         var rows = Array.prototype.slice.call(tbody.rows);
         rows.sort(function (a, c) {
           var x = key(a), y = key(c);
-          var nx = parseFloat(x.replace(/,/g, "")), ny = parseFloat(y.replace(/,/g, ""));
-          var r = (!isNaN(nx) && !isNaN(ny) && /^[\d,.]+\b/.test(x) && !/^\d{4}-/.test(x)) ? nx - ny :
+          var numeric = /^[\d,.]+$/.test(x) && /^[\d,.]+$/.test(y);
+          var r = numeric ? parseFloat(x.replace(/,/g, "")) - parseFloat(y.replace(/,/g, "")) :
             x < y ? -1 : x > y ? 1 : 0;
           return dir === "ascending" ? r : -r;
         });
@@ -169,17 +169,22 @@
       }
       return [total ? 40 : 0, ""];
     };
+    var weight = { country: 5, organisation: 3, person: 3, source: 0 };
+    var ranked = function (p, term, qtoks) {
+      var r = score(p, term, qtoks);
+      return r[0] ? [r[0] + (weight[p.it.k] || 0), r[1]] : r;
+    };
     var run = function () {
       var raw = q.value.trim(), term = norm(raw), qtoks = words(raw);
       results.innerHTML = "";
       if (!term) { status.textContent = ""; return; }
       var hits = [];
       prepared.forEach(function (p) {
-        var r = score(p, term, qtoks);
+        var r = ranked(p, term, qtoks);
         if (r[0]) { hits.push({ p: p, s: r[0], via: r[1] }); }
       });
       hits.sort(function (a, b) { return b.s - a.s || a.p.it.n.localeCompare(b.p.it.n); });
-      var fuzzy = hits.length && hits[0].s < 60;
+      var fuzzy = hits.length && hits[0].s < 50;
       hits = hits.slice(0, 100);
       status.textContent = plural(hits.length, "result", "results") + " for \u201c" + raw + "\u201d" +
         (fuzzy ? " (no exact match; showing close spellings)" : "");
