@@ -377,12 +377,13 @@ def _answer(site: Site, iso3: str, b: pd.DataFrame) -> str:
     if _s(r["basis"]) in NO_COUNT_BASES:
         return (f'<p class="answer"><strong>{e(name)}, {year}: workers reported, never counted.</strong> What was '
                 f"reported: {e(site.evidence(r['input_estimate_ids']))}. In the world totals it counts as a typical "
-                f"host of its region ({e(words.about(r['best'], r['low'], r['high']))}), an imputed value, not a "
+                f"host of its region: {e(words.about(r['best'], r['low'], r['high']))}, an imputed value, not a "
                 "count.</p>")
     unnamed = " Every figure behind it comes from unnamed sources." if r["rests_on_low_confidence"] else ""
     if r["high"] == 0:
-        return (f'<p class="answer"><strong>{e(name)}, {year}: none</strong>, {e(words.label("basis", r["basis"]))}. '
-                f"It rests on {site.rests_on(r['input_estimate_ids'], '../')}</p>")
+        return (f'<p class="answer"><strong>{e(name)}, {year}: no DPRK workers</strong> '
+                f'({e(words.label("basis", r["basis"]))}). It rests on {site.rests_on(r["input_estimate_ids"], "../")}'
+                "</p>")
     return (f'<p class="answer"><strong>{e(name)}, {year}: {e(words.about(r["best"]))} DPRK workers</strong> '
             f"(80% range {words.number(r['low'])}\u2013{words.number(r['high'])}), a reconstruction: "
             f"{e(words.label('basis', r['basis']))}. It rests on {site.rests_on(r['input_estimate_ids'], '../')}"
@@ -524,7 +525,6 @@ def _person(site: Site, p: dict) -> str:
 <p class="answer">{e(p['role']).rstrip('.')}. Named by {e(_namer(site, p, acts))} in {e(_a(words.label('naming', p['naming'])) or "an official document")}.</p>
 <dl class="facts"><dt>Korean name</dt><dd lang="ko">{e(p['name_ko']) or "not recorded"}</dd>
 <dt>Other names</dt><dd>{e("; ".join(_ids(p['aliases']))) or "none recorded"}</dd>
-<dt>Role</dt><dd>{e(p['role'])}</dd>
 <dt>Nationality</dt><dd>{e(p['nationality']) or "not published by the naming authority"}</dd>
 <dt>Born</dt><dd>{e(p['birth_date']) or "not published by the naming authority"}</dd>
 <dt>Named in</dt><dd>{e(words.label('naming', p['naming'])) or "not recorded"}</dd>
@@ -677,6 +677,7 @@ double-click the file). <a href="data/DATA_DICTIONARY.html">What every column me
 complete and unchanged, compare its SHA-256 checksum with the one below (on Windows: <code>certutil -hashfile FILE
 SHA256</code>; on a Mac or Linux: <code>shasum -a 256 FILE</code>).</p>
 {table(["File", "What it holds", "Size", "SHA-256 checksum"], rows)}
+<p>All checksums in one file: <a href="data/checksums-sha256.txt">checksums-sha256.txt</a>.</p>
 <h2>How to cite</h2><p>nklabor contributors, <em>nklabor: North Korean overseas labour dataset</em>, version
 {e(version or nklabor.__version__)}, CC BY 4.0. Please also cite the original sources of the figures you use (the sources
 table).</p><pre>{e(cff)}</pre>"""
@@ -815,7 +816,7 @@ def build_site(out: Path | None = None, log=print, tables: dict[str, pd.DataFram
         _workbook(t, book, version, "".join(d for _, d, _ in files))
         data = book.read_bytes()
         files.insert(0, ("data/nklabor.xlsx", hashlib.sha256(data).hexdigest(), len(data)))
-        (root / "data" / "SHA256SUMS").write_text("".join(f"{d}  {Path(p).name}\n" for p, d, _ in files),
+        (root / "data" / "checksums-sha256.txt").write_text("".join(f"{d}  {Path(p).name}\n" for p, d, _ in files),
                                                   encoding="utf-8")
         dict_html = page("Data dictionary", _md(ROOT / "docs" / "data-dictionary.md"), depth=1)
         (root / "data" / "DATA_DICTIONARY.html").write_text(dict_html, encoding="utf-8")
