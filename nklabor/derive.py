@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -270,8 +272,6 @@ SENT_HOME = (r"(\d[\d,]*) (?:DPRK |North Korean )?(?:workers|nationals|North Kor
 
 
 def _sent_home(summary) -> int | None:
-    import re
-
     m = re.search(SENT_HOME, str(summary))
     return int((m.group(1) or m.group(2)).replace(",", "")) if m else None
 
