@@ -178,12 +178,12 @@ def bar_chart(years, counts, *, title: str, desc: str, partial: tuple[int, str] 
         out.append(f'<rect x="{x + bw * 0.15:.1f}" y="{sy(c):.1f}" width="{bw * 0.7:.1f}" '
                    f'height="{sy(0) - sy(c):.1f}" {fill} class="{"bar partial" if pale else "bar"}">'
                    f'<title>{yr}: {int(c)}{" (" + escape(partial[1]) + ")" if pale else ""}</title></rect>')
-        if yr % every == 0 or pale:
+        if yr % every == 0:
             out.append(f'<text x="{x + bw / 2:.1f}" y="{height - bottom + 17}" text-anchor="middle" '
                        f'font-size="{FONT}" fill="{MUTED}">{yr}</text>')
         if pale:
-            out.append(f'<text x="{x + bw / 2:.1f}" y="{sy(c) - 6:.1f}" text-anchor="end" font-size="{FONT}" '
-                       f'fill="{INK}" class="partial-label">{escape(partial[1])}</text>')
+            out.append(f'<text x="{width - right}" y="{top - 12}" text-anchor="end" font-size="{FONT}" '
+                       f'fill="{INK}" class="partial-label">dashed bar: {escape(partial[1])}</text>')
     for yr, _ in key_years:
         if years and years[0] <= yr <= years[-1] + 1:
             x = left + (yr - years[0] + 0.5) * bw
