@@ -20,6 +20,18 @@ def _getter(tables: dict | None):
     return nklabor.load
 
 
+JOINED_FROM = ("sources", "entities", "persons", "enforcement_actions", "entity_presence", "entity_status")
+
+
+def loaded(tables: dict | None = None) -> dict:
+    """`tables`, or the processed tables these joins read, each loaded once."""
+    if tables is not None:
+        return tables
+    import nklabor
+
+    return {name: nklabor.load(name) for name in JOINED_FROM}
+
+
 def split(value) -> list[str]:
     """'a;b' -> ['a', 'b']; an empty value -> []."""
     return [v.strip() for v in str(value).split(";") if v.strip()] if isinstance(value, str) else []
@@ -112,25 +124,36 @@ def prosecutions(tables: dict | None = None) -> pd.DataFrame:
     return out
 
 
-def entity_list(tables: dict | None = None) -> pd.DataFrame:
+def by_target(des: pd.DataFrame, kind: str) -> dict[str, list[dict]]:
+    """target id -> its designation rows (dicts), for one target kind."""
+    out: dict[str, list[dict]] = {}
+    for r in des[des["target_kind"] == kind].to_dict("records"):
+        out.setdefault(r["target_id"], []).append(r)
+    return out
+
+
+def _summary(mine: list[dict]) -> dict:
+    return {"designated_by": "; ".join(dict.fromkeys(r["authority"] for r in mine)) or None,
+            "first_designated": min((r["designated_on"] for r in mine if pd.notna(r["designated_on"])),
+                                    default=pd.NaT),
+            "legal_bases": "; ".join(dict.fromkeys(r["legal_basis"] for r in mine
+                                                   if isinstance(r["legal_basis"], str))) or None}
+
+
+def entity_list(tables: dict | None = None, des: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every entity with its status, designations, host countries, aliases and Korean name, in words."""
     get = _getter(tables)
     ents = get("entities").sort_values("entity_id")
-    status = get("entity_status").set_index("entity_id")
+    status = dict(zip(get("entity_status")["entity_id"], get("entity_status")["status"].astype(str)))
     hosts, urls = entity_hosts(tables), source_urls(tables)
-    des = designations(tables)
-    des = des[des["target_kind"] == "entity"]
+    listed = by_target(designations(tables) if des is None else des, "entity")
     rows = []
     for e in ents.itertuples(index=False):
-        st = status.loc[e.entity_id] if e.entity_id in status.index else None
-        mine = des[des["target_id"] == e.entity_id]
         first = split(e.source_ids)[:1]
         rows.append({"entity_id": e.entity_id, "name": e.name, "name_ko": _text(e.name_ko),
                      "aliases": "; ".join(split(e.aliases)) or None, "kind": words.label("entity_kind", e.kind),
-                     "status": words.label("status", None if st is None else st["status"]) or None,
-                     "designated_by": "; ".join(dict.fromkeys(mine["authority"])) or None,
-                     "first_designated": mine["designated_on"].min() if len(mine) else pd.NaT,
-                     "legal_bases": "; ".join(dict.fromkeys(mine["legal_basis"].dropna())) or None,
+                     "status": words.label("status", status.get(e.entity_id)) or None,
+                     **_summary(listed.get(e.entity_id, [])),
                      "based_in": words.country(e.country_iso3) if isinstance(e.country_iso3, str) else None,
                      "host_countries": words.countries(hosts.get(e.entity_id, [])) or None,
                      "sectors": ", ".join(words.label("sector", s) for s in split(e.sectors)) or None,
@@ -140,26 +163,22 @@ def entity_list(tables: dict | None = None) -> pd.DataFrame:
     return _carry(out, ents, "entity_id")
 
 
-def person_list(tables: dict | None = None) -> pd.DataFrame:
+def person_list(tables: dict | None = None, des: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every person with the naming document in words, designations, linked entities by name, host countries."""
     get = _getter(tables)
     pers = get("persons").sort_values("person_id")
     ent_names = dict(zip(get("entities")["entity_id"], get("entities")["name"]))
     hosts, urls = person_hosts(tables), source_urls(tables)
-    des = designations(tables)
-    des = des[des["target_kind"] == "person"]
+    listed = by_target(designations(tables) if des is None else des, "person")
     rows = []
     for p in pers.itertuples(index=False):
-        mine = des[des["target_id"] == p.person_id]
         first = split(p.source_ids)[:1]
         rows.append({"person_id": p.person_id, "name": p.name, "name_ko": _text(p.name_ko),
                      "aliases": "; ".join(split(p.aliases)) or None, "role": _text(p.role),
                      "nationality": _text(p.nationality),
                      "birth_date": pd.to_datetime(p.birth_date_date) if pd.notna(p.birth_date_date) else pd.NaT,
                      "named_in": words.label("naming", p.naming) or None,
-                     "designated_by": "; ".join(dict.fromkeys(mine["authority"])) or None,
-                     "first_designated": mine["designated_on"].min() if len(mine) else pd.NaT,
-                     "legal_bases": "; ".join(dict.fromkeys(mine["legal_basis"].dropna())) or None,
+                     **_summary(listed.get(p.person_id, [])),
                      "entities": "; ".join(ent_names.get(e, e) for e in split(p.entity_ids)) or None,
                      "host_countries": words.countries(hosts.get(p.person_id, [])) or None,
                      "note": _text(p.note), "source_url": urls.get(first[0]) if first else None})
@@ -188,5 +207,7 @@ SHEETS = {
 
 def analyst_sheets(tables: dict | None = None) -> dict[str, pd.DataFrame]:
     """The joined sheets, in workbook order (see SHEETS)."""
-    return {"designations": designations(tables), "prosecutions": prosecutions(tables),
-            "entities": entity_list(tables), "persons": person_list(tables)}
+    tables = loaded(tables)
+    des = designations(tables)
+    return {"designations": des, "prosecutions": prosecutions(tables),
+            "entities": entity_list(tables, des), "persons": person_list(tables, des)}

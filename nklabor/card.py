@@ -15,7 +15,8 @@ def entity(name: str, tables: dict | None = None) -> dict:
 
     if not isinstance(name, str) or not scr.plain_words(name):
         raise ArgumentError(f"entity name must be a name with letters, not {name!r}")
-    index = scr.Index(tables) if tables is not None else None
+    tables = analyst.loaded(tables)
+    index = scr.Index(tables)
     found = scr.screen([name], threshold=0, index=index)
     ents = found[found["kind"] == "entity"]
     if ents.empty or ents["score"].iloc[0] < scr.DEFAULT_THRESHOLD:

@@ -370,4 +370,5 @@ def _plot(args) -> int:
 
 
 COMMANDS = {"build": _build, "stats": _stats, "figures": _figures, "estimate": _estimate, "dictionary": _dictionary,
-            "export": _export, "screen": _screen, "entity": _entity, "release": _release, "serve": _serve, "site": _site, "plot": _plot}
+            "export": _export, "screen": _screen, "entity": _entity, "release": _release, "serve": _serve,
+            "site": _site, "plot": _plot}

@@ -3,7 +3,8 @@
 Every name, alias and Korean name of an entity or person is a candidate name. A query and each candidate are
 brought to comparable keys, then compared with rapidfuzz's normalised Indel similarity (0-100):
 
-1. Case, accents and punctuation go; hyphens and spaces split words (Kim Kwang-jin = KIM Kwang Jin).
+1. Case, accents and punctuation go; hyphens and spaces split words (Kim Kwang-jin = KIM Kwang Jin). Letters of
+   other scripts (Cyrillic, Chinese) are kept as they are, so an alias in them matches itself.
 2. Hangul is romanised syllable by syllable (Revised Romanisation, `korean-romanizer`), so 김관진 meets
    Gim Gwan Jin and, through the next steps, Kim Kwan Jin.
 3. Whole words are mapped by the table ROMANISATION (Ri/Rhee/Lee/Yi, Pak/Park/Bak, Choe/Choi, Jong/Chong/Jeong,
@@ -82,7 +83,7 @@ FOLDS = (("sh", "s"), ("ch", "j"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee",
          ("kh", "k"), ("g", "k"), ("d", "t"), ("b", "p"), ("l", "r"))
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
-_SPLIT = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
+_SPLIT = re.compile(r"[\W_]+")  # letters of any script are kept: a Cyrillic or Chinese alias matches itself
 
 
 @lru_cache(maxsize=16384)
@@ -144,37 +145,40 @@ class Index:
     def __init__(self, tables: dict | None = None):
         from nklabor import analyst
 
+        tables = analyst.loaded(tables)
         get = analyst._getter(tables)
         self.records: list[dict] = []
         self.names: list[Name] = []
-        info = {"entity": analyst.entity_list(tables).set_index("entity_id"),
-                "person": analyst.person_list(tables).set_index("person_id")}
         des = analyst.designations(tables)
+        info = {"entity": analyst.entity_list(tables, des).set_index("entity_id").to_dict("index"),
+                "person": analyst.person_list(tables, des).set_index("person_id").to_dict("index")}
+        listed = {kind: analyst.by_target(des, kind) for kind in ("entity", "person")}
         ents, pers = get("entities"), get("persons")
         e_hosts, p_hosts = analyst.entity_hosts(tables), analyst.person_hosts(tables)
         for kind, frame, idcol in (("entity", ents, "entity_id"), ("person", pers, "person_id")):
             for row in frame.sort_values(idcol).itertuples(index=False):
                 rid = getattr(row, idcol)
-                card = info[kind].loc[rid]
-                mine = des[(des["target_kind"] == kind) & (des["target_id"] == rid)]
+                card = info[kind][rid]
+                mine = listed[kind].get(rid, [])
                 countries = set((e_hosts if kind == "entity" else p_hosts).get(rid, []))
                 own = row.country_iso3 if kind == "entity" else words.country_code(row.nationality)
                 if isinstance(own, str):
                     countries.add(own)
                 birth = getattr(row, "birth_date", None)
                 status = card["status"] if kind == "entity" else (
-                    "designated" if len(mine) else f"named in {card['named_in']}" if card["named_in"] else None)
+                    "designated" if mine else f"named in {card['named_in']}" if card["named_in"] else None)
                 self.records.append({
                     "kind": kind, "matched_id": rid, "matched_name": row.name, "status": status,
                     "designated_by": card["designated_by"],
                     "first_designated": card["first_designated"],
                     "legal_basis": card["legal_bases"],
-                    "reference": "; ".join(dict.fromkeys(mine["reference"].dropna())) or None,
+                    "reference": "; ".join(dict.fromkeys(r["reference"] for r in mine
+                                                         if isinstance(r["reference"], str))) or None,
                     "designations": "; ".join(
-                        f"{r.authority}, {r.designated_on:%Y-%m-%d}"
-                        + (f", under {r.legal_basis}" if isinstance(r.legal_basis, str) else "")
-                        + (f" (ref. {r.reference})" if isinstance(r.reference, str) else "")
-                        for r in mine.itertuples(index=False)) or None,
+                        f"{r['authority']}, {r['designated_on']:%Y-%m-%d}"
+                        + (f", under {r['legal_basis']}" if isinstance(r["legal_basis"], str) else "")
+                        + (f" (ref. {r['reference']})" if isinstance(r["reference"], str) else "")
+                        for r in mine) or None,
                     "host_countries": card["host_countries"], "source_url": card["source_url"],
                     "countries": frozenset(countries),
                     "birth_date": birth if isinstance(birth, str) and birth else None})

@@ -212,7 +212,9 @@ def by_rule(labelled: pd.DataFrame, hits: pd.DataFrame, threshold: int) -> pd.Da
     neg = out[out["expected_id"].isna()]
     rows = [{"set": f"{k} names: {rule}", "queries": len(g), "result": f"{g['found'].mean():.1%} found"}
             for (k, rule), g in pos.groupby(["kind", "rule"], sort=True)]
-    rows += [{"set": f"designated {k}s, all rules", "queries": len(g), "result": f"{g['found'].mean():.1%} found"}
+    plural = {"entity": "entities", "person": "persons"}
+    rows += [{"set": f"designated {plural[k]}, all rules", "queries": len(g),
+              "result": f"{g['found'].mean():.1%} found"}
              for k, g in pos[pos["designated"]].groupby("kind", sort=True)]
     rows += [{"set": f"ordinary names: {rule}", "queries": len(g),
               "result": f"{g['alerted'].mean():.1%} alerted ({int(g['alerted'].sum())})"}
@@ -237,6 +239,7 @@ def render(result: dict) -> str:
     at = m.set_index("threshold").loc[t]
     n_pos = int(lab["expected_id"].notna().sum())
     n_neg = len(lab) - n_pos
+    n_records = lab.loc[lab["expected_id"].notna(), "expected_id"].nunique()
     shown = m[m["threshold"].isin(sorted({70, 75, 80, 82, 84, 85, 86, 87, 88, 89, 90, 92, 95, 100, t, best}))]
     examples = result["hits"]
     miss = lab[lab["expected_id"].notna()].index.difference(
@@ -265,7 +268,7 @@ def render(result: dict) -> str:
         *[f"| {r.threshold} | {_pct(r.precision)} | {_pct(r.recall)} | {r.f1:.3f} | {r.true_alerts} | "
           f"{r.false_alerts} | {r.false_alerts_per_1000_ordinary_names:.1f} |" for r in shown.itertuples()], "",
         "## The labelled set", "",
-        f"{n_pos:,} positive queries, each a variant of the name of one of the {lab.loc[lab['expected_id'].notna(), 'expected_id'].nunique()} "
+        f"{n_pos:,} positive queries, each a variant of the name of one of the {n_records} "
         f"entities and persons, made by rule (`nklabor/screening_eval.py`), and {n_neg:,} ordinary names with no DPRK "
         f"link drawn with a fixed seed ({SEED}) from common first names, surnames and company words. An ordinary "
         "name whose folded key equals a name in the data is left out: a namesake is a hit a screen must show.", "",
