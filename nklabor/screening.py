@@ -10,8 +10,8 @@ brought to comparable keys, then compared with rapidfuzz's normalised Indel simi
 3. Whole words are mapped by the table ROMANISATION (Ri/Rhee/Lee/Yi, Pak/Park/Bak, Choe/Choi, Jong/Chong/Jeong,
    Chol/Cheol/Chul, ...), then letters by FOLDS (eo->o, eu->u, ch->j, g->k, d->t, b->p, l->r, ...), which join the
    McCune-Reischauer spellings the DPRK and the UN use with the Revised Romanisation of South Korea.
-4. For entities, company suffixes and generic words (Co., Ltd., LLC, Corporation, General Trading, ...: SUFFIXES)
-   are dropped; for persons they are kept.
+4. For entities, company suffixes and generic words (Co., Ltd., LLC, Corporation, General Trading, ...: SUFFIXES,
+   and words one letter away from the longer ones: Corpoation) are dropped; for persons they are kept.
 5. Keys: the words joined without spaces in each rotation of their order (surname first or last), and sorted; a
    query is scored against every key of a candidate and keeps the best (word order and spacing do not matter).
 
@@ -34,7 +34,7 @@ from nklabor import words
 from nklabor.args import ArgumentError
 
 #: Chosen by `nklabor screen --evaluate` (docs/SCREENING.md): the threshold with the best F1 on the labelled set.
-DEFAULT_THRESHOLD = 88
+DEFAULT_THRESHOLD = 89
 COUNTRY_BONUS = 3
 DOB_BONUS = 5
 DOB_PENALTY = 20
@@ -118,11 +118,23 @@ def fold(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
+def is_suffix(word: str) -> bool:
+    """A word of SUFFIXES, or one letter away from one of five letters or more (Corpoation, Tradng)."""
+    if word in SUFFIXES:
+        return True
+    if len(word) < 4:
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    return any(len(s) >= 5 and Levenshtein.distance(word, s, score_cutoff=1) <= 1 for s in SUFFIXES)
+
+
 def keys(text: str, company: bool) -> tuple[str, list[str]]:
     """(joined key, every key) of a name: rotations of its folded words joined without spaces, and sorted."""
     tokens = plain_words(text)
     if company:
-        kept = [t for t in tokens if t not in SUFFIXES]
+        kept = [t for t in tokens if not is_suffix(t)]
         tokens = kept or tokens
     folded = [fold(t) for t in tokens]
     if not folded:
