@@ -43,6 +43,7 @@ DOB_PENALTY = 20
 SUFFIXES = frozenset("""
 co company companies corp corporation inc incorporated ltd limited llc llp plc gmbh ag sa sarl sas srl spa bv nv
 jsc ojsc cjsc pjsc ooo oao zao tov pte pty bhd sdn kk kabushiki kaisha lc fze fzco fzc wll
+liability joint stock venture closed open public private pvt societe ste sociedad anonima limitada ltda cia
 general trading trade enterprise enterprises group holding holdings firm the of and
 """.split())
 
