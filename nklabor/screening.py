@@ -12,7 +12,9 @@ brought to comparable keys, then compared with rapidfuzz's normalised Indel simi
    McCune-Reischauer spellings the DPRK and the UN use with the Revised Romanisation of South Korea.
 4. For entities, company suffixes and generic words (Co., Ltd., LLC, Corporation, General Trading, ...: SUFFIXES,
    and words one letter away from the longer ones: Corpoation) are dropped; for persons they are kept.
-5. Keys: the words joined without spaces in each rotation of their order (surname first or last), and sorted; a
+5. A person of a nationality other than Korean with three names or more is also known by first and last name
+   (Christina Chapman for Christina Marie Chapman).
+6. Keys: the words joined without spaces in each rotation of their order (surname first or last), and sorted; a
    query is scored against every key of a candidate and keeps the best (word order and spacing do not matter).
 
 A query's optional country nudges a score by COUNTRY_BONUS where it agrees with the candidate's countries
@@ -82,6 +84,18 @@ _WORD = {spelling: canon for canon, spellings in ROMANISATION.items() for spelli
 #: Letter folds applied in order to every word after ROMANISATION (McCune-Reischauer and Revised spellings meet).
 FOLDS = (("sh", "s"), ("ch", "j"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ph", "p"), ("th", "t"),
          ("kh", "k"), ("g", "k"), ("d", "t"), ("b", "p"), ("l", "r"))
+
+#: Nationalities whose names are not shortened to first and last name (Kim Kwang Jin is not Kim Jin).
+KOREAN = frozenset({"PRK", "KOR"})
+
+
+
+def has_middle_names(name: str, nationality, name_ko) -> bool:
+    """Three names or more, of a nationality other than Korean (or, where none is given, with no Korean name)."""
+    code = words.country_code(nationality)
+    korean = code in KOREAN if code else isinstance(name_ko, str) and bool(name_ko)
+    return len(str(name).split()) >= 3 and not korean
+
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _SPLIT = re.compile(r"[\W_]+")  # letters of any script are kept: a Cyrillic or Chinese alias matches itself
@@ -178,8 +192,7 @@ class Index:
                 if isinstance(own, str):
                     countries.add(own)
                 birth = getattr(row, "birth_date", None)
-                status = card["status"] if kind == "entity" else (
-                    "designated" if mine else f"named in {card['named_in']}" if card["named_in"] else None)
+                status = card["status"] if kind == "entity" else "designated" if mine else _named_in(card["named_in"])
                 self.records.append({
                     "kind": kind, "matched_id": rid, "matched_name": row.name, "status": status,
                     "designated_by": card["designated_by"],
@@ -200,6 +213,9 @@ class Index:
                 self.names += [Name(r, "alias", a) for a in analyst.split(row.aliases)]
                 if isinstance(row.name_ko, str) and row.name_ko:
                     self.names.append(Name(r, "Korean name", row.name_ko))
+                if kind == "person" and has_middle_names(row.name, row.nationality, row.name_ko):
+                    parts = str(row.name).split()
+                    self.names.append(Name(r, "name without middle names", f"{parts[0]} {parts[-1]}"))
         self._keys = {}
         for kind in ("entity", "person"):
             choices, owner = [], []
@@ -241,6 +257,14 @@ class Index:
         return [(qi, ni, s) for (qi, _rec), (s, ni) in best.items()]
 
 
+def _named_in(document: str | None) -> str | None:
+    """'indictment' -> 'named in an indictment (not designated)'."""
+    if not document:
+        return None
+    document = document.removeprefix("other ")
+    return f"named in {'an' if document[0] in 'aeiou' else 'a'} {document} (not designated)"
+
+
 @cache
 def _index() -> Index:
     return Index()
@@ -248,7 +272,7 @@ def _index() -> Index:
 
 def _why(query: str, name: Name, record: dict, score: float) -> str:
     """Plain words for why a query matched a candidate name."""
-    field = {"name": "name", "alias": "alias", "Korean name": "Korean name"}[name.field]
+    field = name.field
     company = record["kind"] == "entity"
     q, n = plain_words(query), plain_words(name.text)
     hangul = bool(_HANGUL.search(query)) or bool(_HANGUL.search(name.text))

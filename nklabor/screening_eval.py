@@ -85,9 +85,11 @@ def _drop_letter(text: str) -> str:
     return " ".join(words)
 
 
-def person_variants(name: str, name_ko: str | None) -> list[tuple[str, str]]:
+def person_variants(name: str, name_ko: str | None, korean: bool = True) -> list[tuple[str, str]]:
     words = name.replace("-", " ").split()
     out = [("upper case", name.upper()), ("a dropped letter", _drop_letter(name))]
+    if not korean and len(words) >= 3:
+        out.append(("middle names dropped", f"{words[0]} {words[-1]}"))
     if len(words) >= 2:
         out.append(("surname last", " ".join(words[1:] + words[:1])))
         out.append(("surname, given name", f"{words[0]}, {' '.join(words[1:])}"))
@@ -129,7 +131,7 @@ def labelled_set(tables: dict | None = None) -> pd.DataFrame:
             rows.append({"query": q, "expected_id": e.entity_id, "rule": rule, "kind": "entity",
                          "designated": e.entity_id in listed})
     for p in get("persons").sort_values("person_id").itertuples(index=False):
-        for rule, q in person_variants(p.name, p.name_ko):
+        for rule, q in person_variants(p.name, p.name_ko, not scr.has_middle_names(p.name, p.nationality, p.name_ko)):
             rows.append({"query": q, "expected_id": p.person_id, "rule": rule, "kind": "person",
                          "designated": p.person_id in listed})
     positives = pd.DataFrame(rows).drop_duplicates(["query", "expected_id"])

@@ -38,7 +38,13 @@ SPELLINGS = [
     ("MANSUDAE OVERSEAS PROJECT CO., LTD.", "mansudae-overseas-project-group-of-companies"),
     ("Chinyong Information Technology Cooperation Co. Ltd", "chinyong-information-technology-cooperation-company"),
     ("Alice LLC", "alis-llc"),
+    ("Christina Chapman", "christina-marie-chapman"),
+    ("ТЭ СОН", "tae-son-llc"),
 ]
+
+
+def test_korean_names_are_not_shortened_to_first_and_last():
+    assert "kim-kang-jin" not in set(nklabor.screen("Kim Jin")["matched_id"])
 
 
 @pytest.fixture(scope="module", autouse=True)

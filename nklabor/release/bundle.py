@@ -136,8 +136,10 @@ def _readme(version: str, date: str, names: list[str]) -> str:
         "- `csv/` one UTF-8 CSV per table; `parquet/` the same tables, typed.",
         "- `nklabor.sqlite` all tables with keys and indexes: `datasette nklabor.sqlite -m metadata.json`.",
         "- `datapackage.json` a Frictionless Data Package of the CSV files: `frictionless validate datapackage.json`.",
-        "- `entities.ftm.json` entities, host countries and sanctions designations in the FollowTheMoney model.",
-        "- `nklabor.xlsx` one workbook: a README sheet, every figure joined to its source, and one sheet per table.",
+        "- `entities.ftm.json` entities, persons, their links, host countries and sanctions designations in the "
+        "FollowTheMoney model.",
+        "- `nklabor.xlsx` one workbook: a README sheet, designations, prosecutions, entities and persons joined for "
+        "analysts, every figure joined to its source, and one sheet per other table.",
         "- `site/` the explorer site: open `site/index.html` in a browser (works from disk, fetches nothing).",
         "- `DATA_DICTIONARY.md` every column; `CHANGELOG.md` rows added, changed and removed per release.",
         "- `CITATION.cff` how to cite; `LICENSE` CC BY 4.0; `SHA256SUMS` check with `sha256sum -c SHA256SUMS`.", "",
