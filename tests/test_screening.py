@@ -265,3 +265,25 @@ def test_datasette_canned_queries_screen_and_show_an_entity_record(person_releas
     record = _canned(person_release, "entity_record", entity_id="example-construction-co")
     parts = {r["part"] for r in record}
     assert {"entity", "status", "host country", "action", "person", "source"} <= parts
+
+
+@pytest.mark.ftm
+def test_the_real_data_exports_valid_ftm_with_every_reference_resolved():
+    """Every value of every property cleans under its FtM type, and every entity reference points to an object
+    of the schema the property expects (a Directorship's organization is an Organization, ...)."""
+    model = pytest.importorskip("followthemoney", reason="install with `make check-ftm` (needs a C++ compiler)").model
+    from nklabor.release.ftm import build_entities
+
+    tables = {n: nklabor.load(n) for n in ("sources", "entities", "entity_presence", "enforcement_actions", "persons")}
+    data = [e.to_dict() for e in build_entities(tables)]
+    by_id = {e["id"]: e for e in data}
+    assert len(by_id) == len(data)
+    assert sum(e["schema"] == "Person" for e in data) == len(tables["persons"])
+    for entity in data:
+        proxy = model.get_proxy(entity, cleaned=False)
+        for prop, values in proxy.properties.items():
+            ptype = proxy.schema.get(prop)
+            for value in values:
+                assert ptype.type.clean(value) is not None, (entity["id"], prop, value)
+                if ptype.type.name == "entity":
+                    assert model.get(by_id[value]["schema"]).is_a(ptype.range), (entity["id"], prop, value)

@@ -31,10 +31,10 @@ PREFIX = "nklabor-"
 
 #: (pattern in the person's role, FtM schema, property for the person, property for the entity); first match wins.
 LINK_RULES = [
-    (r"\b(director|head|chief|president|chairman|chairwoman|ceo|executive|manager|founder|owner)\b",
-     "Directorship", "director", "organization"),
     (r"\b(representative|agent|envoy)\b", "Representation", "agent", "client"),
-    (r"\b(worker|employee|operative|staff|official|officer|engineer|developer|member|banker|accountant)\b",
+    (r"\b(director|head|chief|president|chairman|chairwoman|ceo|executive|founder|owner|rector|provost|runs)\b",
+     "Directorship", "director", "organization"),
+    (r"\b(worker|employee|operative|staff|official|officer|engineer|developer|member|banker|accountant|manager)\b",
      "Employment", "employee", "employer"),
 ]
 #: The topic a person's naming document gives (FtM topics).
