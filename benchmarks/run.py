@@ -271,10 +271,23 @@ def main() -> int:
     parser.add_argument("--no-suite", action="store_true", help="skip timing `make test`")
     parser.add_argument("--only-screening", action="store_true", help="time the screening only and print it")
     args = parser.parse_args()
-    if args.only_screening:
+    if args.only_screening:  # measure the screening alone and put its section into the existing results
         with tempfile.TemporaryDirectory(prefix="nklabor-bench-") as tmp:
-            for row in bench_screening(Path(tmp)):
-                print(" | ".join(row))
+            rows = bench_screening(Path(tmp))
+        section = "\n".join(["## Screening names", "",
+                             f"Measured by `python benchmarks/run.py --only-screening` on {platform.node()}, "
+                             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.", "",
+                             "| what | result | target / note |", "|---|---|---|",
+                             *[f"| {a} | {b} | {c} |" for a, b, c in rows], ""])
+        text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if "## Screening names" in text:
+            head, rest = text.split("## Screening names", 1)
+            tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
+            text = head + section + tail
+        else:
+            text = text.replace("## Cold set-up", section + "\n## Cold set-up", 1)
+        args.out.write_text(text, encoding="utf-8")
+        print(section)
         return 0
     suite = [] if args.no_suite else bench_suite()
     sizes = [int(s) for s in args.sizes.split(",")]
