@@ -76,8 +76,6 @@ LABELS: dict[str, dict[str, str]] = {
                "reported": "reported only (no official naming)"},
     "counted": {"workers": "workers", "all_entries": "all entries", "work_entries": "entries for work",
                 "study_entries": "entries for study", "other_entries": "other entries"},
-    "status": {"sanctioned": "sanctioned", "named_by_government": "named by a government",
-               "reported": "reported in media or NGO sources only"},
     "para8_report": {"interim": "interim report", "final": "final report"},
 }
 

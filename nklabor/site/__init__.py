@@ -445,7 +445,7 @@ def _country(site: Site, iso3: str) -> str:
     acts = site.acts[(site.acts["target_country_iso3"] == iso3) | (site.acts["actor"] == iso3)]
     parts.append(f"<h2>Actions concerning {e(name)} ({len(acts)}), newest first</h2>" + table(
         ["Date", "Who acted", "Type", "What was done", "Source"],
-        [[e(a["date"]), e(words.country(a["actor"])), e(words.label("action_type", a["action_type"])),
+        [[e(a["date"]), e(words.authority(a["actor"])), e(words.label("action_type", a["action_type"])),
           site.linkify(a["summary"], "../"), site.source(a["source_id"])] for a in acts.to_dict("records")]))
     pres = t["entity_presence"]
     ents = sorted(set(pres.loc[pres["iso3"] == iso3, "entity_id"]), key=lambda x: site.ents[x]["name"])
@@ -477,7 +477,7 @@ def _entity(site: Site, ent: dict) -> str:
     for s in sanc.to_dict("records"):
         for aid in _ids(s["action_ids"]):
             a = site.act_by_id[aid]
-            rows.append([e(words.country(s["actor"])), e(a["date"]), e(a["legal_basis"]), e(a["reference"]),
+            rows.append([e(words.authority(s["actor"])), e(a["date"]), e(a["legal_basis"]), e(a["reference"]),
                          site.source(a["source_id"])])
     hosts = [h for h in _ids(status["host_countries"]) if h in site.names]
     srcs = sorted(set(_ids(ent["source_ids"])))
@@ -501,7 +501,7 @@ only)</dd>
 {table(["Authority", "Date", "Legal basis", "Reference", "Source"], rows) if rows else "<p>None recorded.</p>"}
 <h2>Actions naming it ({len(named)})</h2>
 {table(["Date", "Who acted", "Type", "What was done"], [[f'<a href="../actions.html#{a["action_id"]}">{e(a["date"])}</a>',
-       e(words.country(a["actor"])), e(words.label("action_type", a["action_type"])), site.linkify(a["summary"], "../")]
+       e(words.authority(a["actor"])), e(words.label("action_type", a["action_type"])), site.linkify(a["summary"], "../")]
        for a in named.to_dict("records")]) if len(named) else "<p>None recorded.</p>"}
 <h2>Sources</h2><ul>{"".join(f"<li>{site.source(s)}</li>" for s in srcs)}</ul>"""
     return page(ent["name"], body, depth=1)
@@ -532,7 +532,7 @@ def _person(site: Site, p: dict) -> str:
 </dl><p>{site.linkify(p['note'], '../')}</p>
 <h2>Actions naming this person ({len(acts)})</h2>
 {table(["Date", "Who acted", "Type", "What was done", "Source"], [[
-        f'<a href="../actions.html#{a["action_id"]}">{e(a["date"])}</a>', e(words.country(a["actor"])),
+        f'<a href="../actions.html#{a["action_id"]}">{e(a["date"])}</a>', e(words.authority(a["actor"])),
         e(words.label("action_type", a["action_type"])), site.linkify(a["summary"], "../"), site.source(a["source_id"])]
         for a in acts]) if acts else "<p>None recorded.</p>"}
 <h2>Documents naming this person ({len(srcs)})</h2><ul>{"".join(f"<li>{site.source(s)}</li>" for s in srcs)}</ul>"""
@@ -559,14 +559,14 @@ def _actions(site: Site) -> str:
     acts = site.act_rows
     chart, partial = _actions_chart(site)
     types = sorted({_s(a["action_type"]) for a in acts}, key=lambda v: words.label("action_type", v))
-    actors = sorted({_s(a["actor"]) for a in acts}, key=words.country)
+    actors = sorted({_s(a["actor"]) for a in acts}, key=words.authority)
     places = sorted({site.place(a) for a in acts} - {""}, key=words.country)
 
     def opts(values, label, say):
         return f'<option value="">all {label}</option>' + "".join(f'<option value="{e(v)}">{e(say(v))}</option>'
                                                                    for v in values)
 
-    rows = [[e(a["date"]), e(words.country(a["actor"])),
+    rows = [[e(a["date"]), e(words.authority(a["actor"])),
              e(words.label("action_type", a["action_type"])) + (f'<br><span class="muted">{e(a["legal_basis"])}</span>'
                                                                if _s(a["legal_basis"]) else ""),
              site.country(site.place(a)) if site.place(a) else "worldwide",
@@ -582,7 +582,7 @@ def _actions(site: Site) -> str:
 <figure>{chart}<figcaption>Number of recorded actions per year (all types; sourced, one row per action).{e(note)}
 </figcaption></figure>
 <form class="filters" aria-label="Filter actions"><label>Type <select id="f-type">{opts(types, "types", lambda v: words.label("action_type", v))}</select></label>
-<label>Who acted <select id="f-actor">{opts(actors, "actors", words.country)}</select></label>
+<label>Who acted <select id="f-actor">{opts(actors, "actors", words.authority)}</select></label>
 <label>Where <select id="f-country">{opts(places, "places", words.country)}</select></label>
 <output id="f-count">{words.plural('action', len(acts))}</output></form>
 <p class="muted">Where: the host country an action concerns, or else the country that acted (a US prosecution
