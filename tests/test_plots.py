@@ -153,7 +153,7 @@ def test_map_legends_explain_symbols_sizes_and_actions():
     assert legends["legend-workers"][:4] == ["best estimate, from that year's figures (disc area)",
                                              "best estimate imputed, or on unnamed sources only (~)",
                                              "reported, never counted (disc: a typical host)",
-                                             "high end of its interval (solid ring)"]
+                                             "high end of its 80% range (solid ring)"]
     assert any(t.startswith("shading:") for t in legends["legend-workers"])
     families = {f for fams in map_rows(2017)["families"] for f in fams}
     assert set(legends["legend-actions"]) == families

@@ -1,0 +1,202 @@
+"""The dated measurement-error model, solved exactly on a grid (a hidden Markov model, forward-backward).
+
+For each host c, its log count at time t is x_c(t) = mu_c + z_c(t):
+- mu_c, the host's own level, is drawn from N(level_mean, level_sd^2): partial pooling over hosts;
+- z_c(t) is a mean-reverting (Ornstein-Uhlenbeck) process with stationary sd `ou_sd` and rate `ou_rate` per year,
+  which at rate `jump_rate` per year jumps to a fresh draw from its stationary distribution (sudden changes such
+  as a deadline to send workers home, with no date or country written into the model); an official zero ends a
+  stretch and z starts afresh after it, the level mu_c is kept;
+- a figure y at its date reads x_c(t) with an error e ~ error_sd[grade] x Student t(error_df): a point has the
+  likelihood density(y - x); a range [a, b] averages it over the range (it adds its own width); "at least v" is
+  P(x + e >= log v) and "at most v" is P(x + e <= log v) (censoring).
+
+mu takes `level_nodes` values (a quadrature of its normal prior) and z lives on a grid of step `grid_step`; one
+transition matrix per time gap serves every node and host, so a step is one (nodes x grid) @ (grid x grid)
+product. Forward and backward messages give each host's posterior at any date, its likelihood (to fit the
+hyperparameters) and, at no extra cost, what the other figures say at the date of a left-out one (back-test).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import special
+
+BIN = 0.05  # width of the bins of log counts in which posteriors are summarised
+
+
+@dataclass
+class Grid:
+    hyper: dict
+    step: float
+    nodes: int
+    z: np.ndarray = field(init=False)
+    mu: np.ndarray = field(init=False)
+    prior: np.ndarray = field(init=False)
+    stat: np.ndarray = field(init=False)
+    x: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        h = self.hyper
+        half = max(3.0, 5.0 * h["ou_sd"])
+        n = int(math.ceil(half / self.step))
+        self.z = np.arange(-n, n + 1) * self.step
+        u = np.linspace(-4.0, 4.0, self.nodes)
+        self.mu = h["level_mean"] + u * h["level_sd"]
+        pm = np.exp(-0.5 * u * u)
+        self.prior_mu = pm / pm.sum()
+        self.stat = self._cells(np.zeros(1), h["ou_sd"])[0]
+        self.prior = self.prior_mu[:, None] * self.stat[None, :]
+        self.x = self.mu[:, None] + self.z[None, :]
+        self.x_lo = float(self.x.min()) - BIN
+        self.bins = np.round((self.x - self.x_lo) / BIN).astype(int).ravel()
+        self.n_bins = int(self.bins.max()) + 1
+        self.x_bins = self.x_lo + np.arange(self.n_bins) * BIN
+        self._T: dict[int, np.ndarray] = {}
+        self._tables: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _cells(self, mean: np.ndarray, sd: float) -> np.ndarray:
+        """Probability of each grid cell under N(mean_i, sd^2), one row per mean (rows sum to 1)."""
+        edges = np.concatenate([self.z - self.step / 2, [self.z[-1] + self.step / 2]])
+        if sd < 1e-6:
+            out = np.zeros((len(mean), len(self.z)))
+            out[np.arange(len(mean)), np.clip(np.searchsorted(edges, mean) - 1, 0, len(self.z) - 1)] = 1.0
+            return out
+        cdf = special.ndtr((edges[None, :] - mean[:, None]) / sd)
+        out = np.diff(cdf, axis=1)
+        out[:, 0] += cdf[:, 0]
+        out[:, -1] += 1.0 - cdf[:, -1]
+        return out
+
+    def transition(self, dt: float) -> np.ndarray | None:
+        """Transition matrix of z over `dt` years (None for no time: the identity); cached per week."""
+        key = int(round(dt * 52))
+        if key <= 0:
+            return None
+        if key not in self._T:
+            gap = key / 52
+            rho = math.exp(-self.hyper["ou_rate"] * gap)
+            T = self._cells(rho * self.z, self.hyper["ou_sd"] * math.sqrt(1 - rho * rho))
+            stay = math.exp(-self.hyper["jump_rate"] * gap)
+            self._T[key] = stay * T + (1 - stay) * self.stat[None, :]
+        return self._T[key]
+
+    def reset(self) -> np.ndarray:
+        """After an official zero z starts afresh: every row is the stationary distribution."""
+        return np.repeat(self.stat[None, :], len(self.z), axis=0)
+
+    def _table(self, sd: float):
+        """Student t cdf on a fine grid of (x - y) / sd, for fast interpolation."""
+        if sd not in self._tables:
+            u = np.linspace(-60.0, 60.0, 24001)
+            self._tables[sd] = (u * sd, special.stdtr(self.hyper["error_df"], u))
+        return self._tables[sd]
+
+    def cdf(self, d: np.ndarray, sd: float) -> np.ndarray:
+        """P(e <= d) for the error of scale sd."""
+        grid, values = self._table(sd)
+        return np.interp(d, grid, values, left=0.0, right=1.0)
+
+    def likelihood(self, kind: str, lo: float, hi: float, sd: float) -> np.ndarray:
+        """Likelihood of one observation over the (nodes x grid) states."""
+        if kind == "lower":
+            return self.cdf(self.x - lo, sd)
+        if kind == "upper":
+            return self.cdf(hi - self.x, sd)
+        a, b = lo - self.step / 2, hi + self.step / 2
+        return (self.cdf(b - self.x, sd) - self.cdf(a - self.x, sd)) / (b - a)
+
+
+@dataclass
+class Event:
+    t: float
+    lik: np.ndarray | None = None   # (nodes x grid); None: a date where the posterior is wanted
+    reset: bool = False             # an official zero: z starts afresh after it
+    obs: int | None = None          # index of the observation
+
+
+def forward_backward(grid: Grid, events: list[Event], backward: bool = True):
+    """Filtered messages before and after each event's likelihood, backward messages, and the log likelihood.
+
+    alpha_pre[j]: p(state at event j, figures before j); alpha[j]: with figure j too; beta[j]: p(figures after j
+    | state at j). All normalised; the log likelihood sums the normalisers.
+    """
+    n = len(events)
+    alpha_pre, alpha = [None] * n, [None] * n
+    loglik = 0.0
+    a = grid.prior
+    t_prev = events[0].t if n else 0.0
+    trans = []
+    for j, ev in enumerate(events):
+        T = grid.transition(ev.t - t_prev)
+        if j > 0 and events[j - 1].reset:
+            T = grid.reset()
+        trans.append(T)
+        if T is not None:
+            a = a @ T
+        alpha_pre[j] = a
+        if ev.lik is not None:
+            a = a * ev.lik
+            s = a.sum()
+            if s <= 0:
+                s = 1e-300
+                a = grid.prior.copy()
+            else:
+                a = a / s
+            loglik += math.log(s)
+        alpha[j] = a
+        t_prev = ev.t
+    if not backward:
+        return alpha_pre, alpha, None, trans, loglik
+    beta = [None] * n
+    b = np.ones_like(grid.prior)
+    for j in range(n - 1, -1, -1):
+        beta[j] = b
+        bl = b * events[j].lik if events[j].lik is not None else b
+        T = trans[j]
+        if T is not None:
+            bl = bl @ T.T
+        s = bl.sum()
+        b = bl / s if s > 0 else np.ones_like(bl)
+    return alpha_pre, alpha, beta, trans, loglik
+
+
+def loglik_only(grid: Grid, events: list[Event]) -> float:
+    return forward_backward(grid, events, backward=False)[4]
+
+
+def marginal(grid: Grid, weights: np.ndarray) -> np.ndarray:
+    """Posterior over the states -> probabilities of bins of the log count (width BIN)."""
+    w = np.bincount(grid.bins, weights=weights.ravel(), minlength=grid.n_bins)
+    total = w.sum()
+    return w / total if total > 0 else w
+
+
+def quantiles(grid: Grid, hist: np.ndarray, qs) -> np.ndarray:
+    """Quantiles (log counts) of a binned distribution, linear within bins."""
+    cdf = np.cumsum(hist)
+    edges = grid.x_bins + BIN / 2
+    return np.interp(np.asarray(qs, dtype=float) * cdf[-1], np.concatenate([[0.0], cdf]),
+                     np.concatenate([[grid.x_bins[0] - BIN / 2], edges]))
+
+
+def with_error(grid: Grid, hist: np.ndarray, sd: float, width: float = 0.0) -> np.ndarray:
+    """The binned distribution of a figure: the count plus the figure's error (and a range's own width)."""
+    k = int(math.ceil((20 * sd + width) / BIN))
+    d = np.arange(-k, k + 1) * BIN
+    half = (width + BIN) / 2
+    kern = grid.cdf(d + half, sd) - grid.cdf(d - half, sd)
+    kern = kern / kern.sum()
+    out = np.convolve(hist, kern, mode="full")
+    # re-centre on the same bins (the kernel is centred); mass beyond the ends is folded onto them
+    core = out[k:k + len(hist)].copy()
+    core[0] += out[:k].sum()
+    core[-1] += out[k + len(hist):].sum()
+    return core
+
+
+def predictive_cdf_at(grid: Grid, hist: np.ndarray, y: float) -> float:
+    cdf = np.cumsum(hist)
+    return float(np.interp(y, grid.x_bins + BIN / 2, cdf))

@@ -1,0 +1,222 @@
+"""From sourced figures to the model's observations: each figure at its date, copies merged, bounds as bounds.
+
+One row of `worker_estimates` becomes at most one observation of a host's log count at a date (decimal years):
+
+- a year-only figure sits at mid-year, a month at mid-month, a day on that day;
+- whole-country stock figures (`national`: workers present or valid permits) are intervals (a point is an
+  interval of no width; a range keeps its width), "at least" a lower and "at most" an upper bound;
+- counts for a region, one sector or one site (`bound`) are lower bounds on the whole country at their date;
+- flows of workers (`flow`, when `flows_as_bounds`): arrivals, visas or permits issued for work over a period of
+  at most `flow_max_days` give a lower bound of `arrival_retention` x the count at the period's end (the
+  retention is fitted with the other hyperparameters);
+  repatriations and departures with a stated period start give a lower bound of the count at that start (those
+  sent home were there). Entries for study or other purposes are never read as workers;
+- a zero is honoured only from a host government or the UN at medium or high confidence (an `official zero`);
+  other zeros are not used as counts;
+- copies (same country, same role and coverage, same figure, same kind of estimator, and one counted period
+  within the other) are one observation carrying the best grade and all their ids.
+
+Rows for several countries together, multi-year totals and figures without a count are not observations;
+reports of workers without a count are kept as evidence of presence (they decide the years a host has rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nklabor.estimate.params import Params
+
+STOCKS = ("workers_present", "work_permits_valid")
+OFFICIAL = ("host_government", "un")
+ARRIVALS = ("arrivals", "visas_issued", "work_permits_issued")
+RETURNS = ("workers_repatriated", "departures")
+WORK_COUNTED = ("workers", "work_entries")
+SUBSETS = ("subnational", "sector_subset", "entity")
+GRADE_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass
+class Observations:
+    obs: pd.DataFrame        # one row per distinct observation (copies merged)
+    presence: pd.DataFrame   # iso3, t, year, estimate_id: evidence that workers were there
+    zeros: pd.DataFrame      # iso3, t, year, estimate_id: official zeros
+
+
+def _col(est: pd.DataFrame, name: str) -> pd.Series:
+    if name in est.columns:
+        return est[name].astype("object").where(est[name].notna(), None)
+    return pd.Series([None] * len(est), index=est.index, dtype="object")
+
+
+def decimal_period(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (decimal years) of ISO dates at year, month or day precision."""
+    s = text.astype(str).str.strip()
+    n = s.str.len().to_numpy()
+    padded = np.where(n == 4, s + "-01-01", np.where(n == 7, s + "-01", s))
+    d = pd.to_datetime(pd.Series(padded, index=text.index), format="%Y-%m-%d", errors="coerce")
+    year = d.dt.year.to_numpy(dtype=float)
+    days = np.where(d.dt.is_leap_year.to_numpy(dtype=bool), 366.0, 365.0)
+    start = year + (d.dt.dayofyear.to_numpy(dtype=float) - 1) / days
+    length = np.where(n == 4, 1.0, np.where(n == 7, d.dt.days_in_month.to_numpy(dtype=float) / days, 1.0 / days))
+    return start, start + length
+
+
+def reference_time(year: int, p: Params) -> float:
+    days = 366.0 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365.0
+    return year + (pd.Timestamp(year=2001 if days == 365 else 2000, month=p.reference_month,
+                                day=p.reference_day).dayofyear - 1) / days
+
+
+def reference_date(year: int, p: Params) -> str:
+    return f"{year:04d}-{p.reference_month:02d}-{p.reference_day:02d}"
+
+
+def build(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> Observations:
+    """The observations, presence evidence and official zeros of every host country (see the module text)."""
+    est = estimates[estimates["country_iso3"].astype(str).isin(set(countries["iso3"].astype(str)))]
+    if p.exclude_estimator_kinds:
+        est = est[~est["estimator_kind"].astype(str).isin(p.exclude_estimator_kinds)]
+    if not p.use_low_confidence:
+        est = est[est["confidence"].astype(str) != "low"]
+    est = est.reset_index(drop=True)
+    scope, measure = est["scope"].astype(str), est["measure"].astype(str)
+    counted, qual = est["counted"].astype(str), est["qualifier"].astype(str)
+    kind_est, grade = est["estimator_kind"].astype(str), est["confidence"].astype(str)
+    low = pd.to_numeric(est["count_low"], errors="coerce").astype(float)
+    high = pd.to_numeric(est["count_high"], errors="coerce").astype(float)
+    start, end = decimal_period(est["as_of"])
+    mid = (start + end) / 2
+    pstart_text = _col(est, "period_start")
+    has_pstart = pstart_text.notna().to_numpy()
+    pstart = np.full(len(est), np.nan)
+    if has_pstart.any():
+        pstart[has_pstart] = decimal_period(pstart_text[has_pstart].astype(str))[0]
+    period_days = (end - pstart) * 365.25
+
+    stock = measure.isin(STOCKS) & (counted == "workers")
+    national = (scope == "national") & stock & (qual != "presence_only")
+    zero = national & (high.fillna(low) == 0)
+    official_zero = zero & kind_est.isin(OFFICIAL) & grade.isin(["high", "medium"])
+    national &= ~zero
+    bound = scope.isin(SUBSETS) & stock & (low > 0) & ~qual.isin(["at_most", "presence_only"])
+    arrive = (measure.isin(ARRIVALS) & counted.isin(WORK_COUNTED) & scope.isin(("national",) + SUBSETS)
+              & (low > 0) & (np.isnan(period_days) | (period_days <= p.flow_max_days)))
+    ret = measure.isin(RETURNS) & (counted == "workers") & (low > 0) & pd.Series(has_pstart, index=est.index)
+    if not p.flows_as_bounds:
+        arrive &= False
+    if not p.flows_as_bounds:
+        ret &= False
+
+    rows = []
+
+    def add(mask, role, kind, lo, hi, t, arrival=False):
+        idx = np.flatnonzero(mask.to_numpy(dtype=bool))
+        for i in idx:
+            rows.append((i, role, kind, lo[i], hi[i], t[i], arrival))
+
+    lo_n = np.log(np.maximum(low.fillna(high).to_numpy(), 1.0))
+    hi_n = np.log(np.maximum(high.fillna(low).to_numpy(), 1.0))
+    add(national & (qual == "at_least"), "national", "lower", lo_n, lo_n, mid)
+    add(national & (qual == "at_most"), "national", "upper", hi_n, hi_n, mid)
+    add(national & ~qual.isin(["at_least", "at_most"]), "national", "interval", lo_n, hi_n, mid)
+    lo_b = np.log(np.maximum(low.to_numpy(), 1.0))
+    add(bound, "bound", "lower", lo_b, lo_b, mid)
+    add(arrive, "flow", "lower", lo_b, lo_b, end, arrival=True)
+    add(ret, "flow", "lower", lo_b, lo_b, pstart)
+
+    obs = _merge_copies(est, rows, start, end, pstart_text)
+    if p.exclude_estimate_ids:
+        drop = set(p.exclude_estimate_ids)
+        obs = obs[~obs["ids"].map(lambda ids: bool(drop & set(ids)))].reset_index(drop=True)
+        est_keep = ~est["estimate_id"].astype(str).isin(drop)
+    else:
+        est_keep = pd.Series(True, index=est.index)
+
+    present = ((measure == "workers_present") & scope.isin(("national",) + SUBSETS)
+               | measure.isin(ARRIVALS) & counted.isin(WORK_COUNTED))
+    present &= (qual == "presence_only") | (high.fillna(low) > 0)
+    present &= est_keep
+    presence = pd.DataFrame({"iso3": est["country_iso3"].astype(str), "t": mid,
+                             "estimate_id": est["estimate_id"].astype(str)})[present.to_numpy()]
+    zeros = pd.DataFrame({"iso3": est["country_iso3"].astype(str), "t": mid,
+                          "estimate_id": est["estimate_id"].astype(str)})[(official_zero & est_keep).to_numpy()]
+    for frame in (presence, zeros):
+        frame["year"] = np.floor(frame["t"]).astype(int)
+    return Observations(obs, presence.reset_index(drop=True), zeros.sort_values(["iso3", "t"]).reset_index(drop=True))
+
+
+def _merge_copies(est: pd.DataFrame, rows: list, start, end, pstart_text) -> pd.DataFrame:
+    cols = ["obs_id", "ids", "iso3", "t", "year", "role", "kind", "lo", "hi", "grade", "estimator_kind", "as_of",
+            "arrival"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    i = np.array([r[0] for r in rows])
+    f = pd.DataFrame({"row": i, "role": [r[1] for r in rows], "kind": [r[2] for r in rows],
+                      "lo": [r[3] for r in rows], "hi": [r[4] for r in rows], "t": [r[5] for r in rows],
+                      "arrival": [r[6] for r in rows]})
+    take = est.iloc[i].reset_index(drop=True)
+    f["estimate_id"] = take["estimate_id"].astype(str).to_numpy()
+    f["iso3"] = take["country_iso3"].astype(str).to_numpy()
+    f["grade"] = take["confidence"].astype(str).to_numpy()
+    f["estimator_kind"] = take["estimator_kind"].astype(str).to_numpy()
+    f["as_of"] = take["as_of"].astype(str).to_numpy()
+    f["start"], f["end"] = start[i], end[i]
+    key_cols = {"scope": "scope", "sub": "subnational", "entity": "entity_id", "measure": "measure",
+                "counted": "counted", "low": "count_low", "high": "count_high"}
+    for k, c in key_cols.items():
+        f[k] = _col(take, c).fillna("").astype(str).to_numpy()
+    f["pstart"] = pstart_text.iloc[i].fillna("").astype(str).to_numpy()
+    # the national stock measures are one measure for copies (Russia's 30,023 appears as permits and present)
+    f.loc[f["role"] == "national", "measure"] = "stock"
+    f.loc[f["role"] != "flow", "pstart"] = ""
+    key = ["iso3", "role", "kind", "scope", "sub", "entity", "measure", "counted", "low", "high", "estimator_kind",
+           "pstart"]
+    f = f.sort_values(key + ["end", "estimate_id"]).reset_index(drop=True)
+    group = np.empty(len(f), dtype=int)
+    n_groups = 0
+    for _, members in f.groupby(key, sort=False, dropna=False).indices.items():
+        members = list(members)
+        # one counted period within the other: a chain of such pairs is one figure repeated
+        parent = {m: m for m in members}
+
+        def root(a):
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+        for a_i, a in enumerate(members):
+            for b in members[a_i + 1:]:
+                sa, ea, sb, eb = f.at[a, "start"], f.at[a, "end"], f.at[b, "start"], f.at[b, "end"]
+                if (sa <= sb + 1e-9 and eb <= ea + 1e-9) or (sb <= sa + 1e-9 and ea <= eb + 1e-9):
+                    parent[root(b)] = root(a)
+        roots = {}
+        for m in members:
+            r = root(m)
+            if r not in roots:
+                roots[r] = n_groups
+                n_groups += 1
+            group[m] = roots[r]
+    f["group"] = group
+    f["rank"] = f["grade"].map(GRADE_RANK)
+    f["width"] = f["end"] - f["start"]
+    best = f.sort_values(["group", "rank", "width", "estimate_id"]).drop_duplicates("group").set_index("group")
+    ids = f.groupby("group")["estimate_id"].agg(lambda s: tuple(sorted(s)))
+    out = best.assign(ids=ids).reset_index(drop=True)
+    out["obs_id"] = out["ids"].map(lambda t: t[0])
+    out["year"] = np.floor(out["t"]).astype(int)
+    return out.sort_values(["iso3", "t", "obs_id"]).reset_index(drop=True)[cols]
+
+
+def fingerprint(obs: Observations) -> str:
+    """A hash of what the likelihood sees (so a stored fit can say whether the data changed since)."""
+    import hashlib
+
+    o = obs.obs
+    text = "\n".join(f"{r.iso3}|{r.t:.5f}|{r.role}|{r.kind}|{r.lo:.6f}|{r.hi:.6f}|{r.grade}"
+                     for r in o.sort_values(["iso3", "t", "obs_id"]).itertuples(index=False))
+    text += "\nzeros:" + ";".join(f"{r.iso3}|{r.t:.5f}" for r in obs.zeros.itertuples(index=False))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
