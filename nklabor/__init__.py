@@ -29,8 +29,8 @@ def __getattr__(name: str):
 
     if name in _PLOTS:
         return getattr(import_module("nklabor.plots"), name)
-    if name in _MODULES:
-        return import_module(f"nklabor.{name}")
+    if name in _MODULES or name == "estimate":
+        return import_module(f"nklabor.{name}")  # nklabor.estimate: a package you can call (see _estimate)
     raise AttributeError(f"module 'nklabor' has no attribute {name!r}")
 
 
@@ -60,7 +60,7 @@ def describe(name: str):
     return table_dictionary(args.table(name))
 
 
-def estimate(exclude_estimate_ids=(), **params) -> dict:
+def _estimate(exclude_estimate_ids=(), **params) -> dict:
     """Recompute the reconstruction with your own choices; returns {"best_estimates": ..., "world_year": ...}.
 
     `exclude_estimate_ids`: figures to leave out, with their copies ("what if this figure is wrong?"). Other

@@ -1,5 +1,8 @@
 """How many DPRK workers, where, and in all: a dated measurement-error model of the sourced figures.
 
+Call it to recompute with your own choices: `nklabor.estimate(exclude_estimate_ids=["est-0281"])` or
+`nklabor.estimate(exclude_estimator_kinds="media")` returns {"best_estimates": ..., "world_year": ...}.
+
 The stage `raw -> validate -> derive -> estimate -> write`: a pure function of `worker_estimates`, `countries`
 and one `Params` object. Modules, one job each:
 
@@ -16,6 +19,8 @@ and one `Params` object. Modules, one job each:
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass
 
 import pandas as pd
@@ -83,3 +88,15 @@ def best_frame(rows: list[dict]) -> pd.DataFrame:
     out["year"] = out["year"].astype("Int64")
     out = out.sort_values(["iso3", "year"]).reset_index(drop=True)
     return BestEstimates.validate(out[cols])
+
+
+class _Callable(types.ModuleType):
+    """`nklabor.estimate` is this package and, called, the function that recomputes the tables."""
+
+    def __call__(self, exclude_estimate_ids=(), **params) -> dict:
+        import nklabor
+
+        return nklabor._estimate(exclude_estimate_ids, **params)
+
+
+sys.modules[__name__].__class__ = _Callable

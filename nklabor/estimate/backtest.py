@@ -15,7 +15,8 @@ plus that figure's own error (by its grade, a range adding its width): that is w
 figure it has not seen. Messages of the forward-backward pass give (a) for free and (b), (c) in time linear in
 the rows. The hyperparameters stay at their fit on all data (a stated simplification; they are few and fitted
 on hundreds of figures). The old method (legacy.py) re-runs its rules without the hidden rows; its [low, high]
-is scored as if it were an 80% range (it has no 50% range).
+is scored as if it were an 80% range (it has no 50% range); under (c) it is run as if the year after the
+cut-off's were the current year, so it carries its last figures forward as it did.
 
 Scores, on a log scale: coverage of the 50% and 80% ranges, median absolute log error of the median, mean
 interval score of the 80% range (width + 10 x the distance by which the figure falls outside it), median width
@@ -66,7 +67,10 @@ def _window(host, j0: int, j1: int, hidden: set, use_beta: bool) -> tuple[list, 
     return fwd, bwd
 
 
-def _score_rows(grid, hist, target, p: Params) -> dict:
+def _score_rows(grid, hist, target, p: Params, delta: float = 0.0) -> dict:
+    """Scores on the grid's scale: the figure moved by the host's level shift."""
+    target = {"kind": target["kind"], "lo": target["lo"] - delta, "hi": target["hi"] - delta,
+              "grade": target["grade"]}
     sd = p.error_sd(target["grade"])
     if target["kind"] == "interval":
         width = target["hi"] - target["lo"]
@@ -101,7 +105,7 @@ def new_method(result, p: Params) -> pd.DataFrame:
             base = {"iso3": iso3, "obs_id": tgt["obs_id"], "role": tgt["role"], "kind": tgt["kind"],
                     "grade": tgt["grade"], "t": tgt["t"]}
             hist = model.marginal(grid, host.alpha_pre[j] * host.beta[j])
-            out.append({**base, "protocol": "a", **_score_rows(grid, hist, tgt, p)})
+            out.append({**base, "protocol": "a", **_score_rows(grid, hist, tgt, p, host.delta)})
         for y in sorted({int(math.floor(o["t"].iloc[i])) for i in targets}):
             idx = np.flatnonzero(np.floor(t_ev) == y)
             j0, j1 = int(idx[0]), int(idx[-1])
@@ -114,7 +118,7 @@ def new_method(result, p: Params) -> pd.DataFrame:
                     hist = model.marginal(grid, fwd[j - j0] * bwd[j - j0])
                     out.append({"iso3": iso3, "obs_id": tgt["obs_id"], "role": tgt["role"], "kind": tgt["kind"],
                                 "grade": tgt["grade"], "t": tgt["t"], "protocol": "b",
-                                **_score_rows(grid, hist, tgt, p)})
+                                **_score_rows(grid, hist, tgt, p, host.delta)})
         for d in CUTOFFS:
             cut = d + 1.0
             ahead = [i for i in targets if cut < o["t"].iloc[i] <= cut + 2.0]
@@ -132,7 +136,7 @@ def new_method(result, p: Params) -> pd.DataFrame:
                 h = "c1" if tgt["t"] <= cut + 1.0 else "c2"
                 out.append({"iso3": iso3, "obs_id": tgt["obs_id"], "role": tgt["role"], "kind": tgt["kind"],
                             "grade": tgt["grade"], "t": tgt["t"], "protocol": h, "cutoff": d,
-                            **_score_rows(grid, model.marginal(grid, pred_t), tgt, p)})
+                            **_score_rows(grid, model.marginal(grid, pred_t), tgt, p, host.delta)})
     return pd.DataFrame(out)
 
 
@@ -176,11 +180,12 @@ def old_method(estimates: pd.DataFrame, countries: pd.DataFrame, result) -> pd.D
         if ahead.empty:
             continue
         past = est[est["_start"] < cut]
-        g2, pools2, regions2, _ = legacy._setup(past, countries, lp)
+        lp2 = legacy.Params(end_year=d + 2)  # as if run then: its "current year" is the horizon
+        g2, pools2, regions2, _ = legacy._setup(past, countries, lp2)
         for _, tgt in ahead.iterrows():
             iso3 = tgt["iso3"]
             series = legacy.country_series(iso3, g2.get(iso3, []), pools2.get(regions2.get(iso3), pools2["*"]),
-                                           lp) if iso3 in g2 else []
+                                           lp2) if iso3 in g2 else []
             score(iso3, series, tgt, "c1" if tgt["t"] <= cut + 1.0 else "c2", {"cutoff": d})
     return pd.DataFrame(out)
 

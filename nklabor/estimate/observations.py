@@ -43,6 +43,7 @@ class Observations:
     obs: pd.DataFrame        # one row per distinct observation (copies merged)
     presence: pd.DataFrame   # iso3, t, year, estimate_id: evidence that workers were there
     zeros: pd.DataFrame      # iso3, t, year, estimate_id: official zeros
+    n_sources: dict          # iso3 -> distinct sources with any row about the host (the level's covariate)
 
 
 def _col(est: pd.DataFrame, name: str) -> pd.Series:
@@ -59,7 +60,7 @@ def decimal_period(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     d = pd.to_datetime(pd.Series(padded, index=text.index), format="%Y-%m-%d", errors="coerce")
     year = d.dt.year.to_numpy(dtype=float)
     days = np.where(d.dt.is_leap_year.to_numpy(dtype=bool), 366.0, 365.0)
-    start = year + (d.dt.dayofyear.to_numpy(dtype=float) - 1) / days
+    start = year + (d.dt.day_of_year.to_numpy(dtype=float) - 1) / days
     length = np.where(n == 4, 1.0, np.where(n == 7, d.dt.days_in_month.to_numpy(dtype=float) / days, 1.0 / days))
     return start, start + length
 
@@ -67,7 +68,7 @@ def decimal_period(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def reference_time(year: int, p: Params) -> float:
     days = 366.0 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365.0
     return year + (pd.Timestamp(year=2001 if days == 365 else 2000, month=p.reference_month,
-                                day=p.reference_day).dayofyear - 1) / days
+                                day=p.reference_day).day_of_year - 1) / days
 
 
 def reference_date(year: int, p: Params) -> str:
@@ -145,7 +146,10 @@ def build(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> Observ
                           "estimate_id": est["estimate_id"].astype(str)})[(official_zero & est_keep).to_numpy()]
     for frame in (presence, zeros):
         frame["year"] = np.floor(frame["t"]).astype(int)
-    return Observations(obs, presence.reset_index(drop=True), zeros.sort_values(["iso3", "t"]).reset_index(drop=True))
+    src = est["source_id"].astype(str) if "source_id" in est.columns else est["estimate_id"].astype(str)
+    n_sources = src[est_keep.to_numpy()].groupby(est["country_iso3"].astype(str)[est_keep.to_numpy()]).nunique()
+    return Observations(obs, presence.reset_index(drop=True), zeros.sort_values(["iso3", "t"]).reset_index(drop=True),
+                        {k: int(v) for k, v in n_sources.items()})
 
 
 def _merge_copies(est: pd.DataFrame, rows: list, start, end, pstart_text) -> pd.DataFrame:
@@ -218,5 +222,6 @@ def fingerprint(obs: Observations) -> str:
     text = "\n".join(f"{r.iso3}|{r.t:.5f}|{r.role}|{r.kind}|{r.lo:.6f}|{r.hi:.6f}|{r.grade}"
                      for r in o.sort_values(["iso3", "t", "obs_id"]).itertuples(index=False))
     text += "\nzeros:" + ";".join(f"{r.iso3}|{r.t:.5f}" for r in obs.zeros.itertuples(index=False))
+    text += "\nsources:" + ";".join(f"{k}|{v}" for k, v in sorted(obs.n_sources.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 FITTED_FILE = Path(__file__).with_name("fitted.py")
 #: The hyperparameters fitted by likelihood (the names of the Params fields that default to the fit).
-HYPER = ("level_mean", "level_sd", "ou_sd", "ou_rate", "jump_rate", "error_sd_high", "error_sd_medium", "error_sd_low",
-         "error_df", "arrival_retention")
+HYPER = ("level_mean", "level_slope", "level_sd", "ou_sd", "ou_rate", "jump_rate", "error_sd_high",
+         "error_sd_medium", "error_sd_low", "error_df", "arrival_retention")
 
 
 def _p(default, kind, help_text: str, *, lo=None, hi=None, choices=None, hyper: bool = False):
@@ -52,6 +52,8 @@ class Params:
     # --- the model's hyperparameters (None: the maximum-likelihood fit in fitted.json) -----------------------
     level_mean: float | None = _p(None, float, "common level of hosts' log counts (partial pooling)", lo=-5.0,
                                   hi=20.0, hyper=True)
+    level_slope: float | None = _p(None, float, "change of a host's expected level per unit of log(number of sources "
+                                                "naming it)", lo=-5.0, hi=5.0, hyper=True)
     level_sd: float | None = _p(None, float, "spread of hosts' levels around the common level (log units)",
                                 lo=0.01, hi=10.0, hyper=True)
     ou_sd: float | None = _p(None, float, "spread of a host's log count around its own level (log units)",

@@ -44,6 +44,7 @@ class Host:
     beta: list
     trans: list
     loglik: float
+    delta: float = 0.0             # level shift: the host's log counts are the grid's plus delta
 
 
 def arrays(obs: pd.DataFrame) -> tuple:
@@ -51,13 +52,20 @@ def arrays(obs: pd.DataFrame) -> tuple:
     return tuple(obs[c].tolist() for c in ("t", "kind", "lo", "hi", "grade", "arrival"))
 
 
-def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict | None = None
+def level_shift(hyper: dict, n_sources: int) -> float:
+    """The host's expected level above `level_mean`: level_slope x log(number of sources naming it)."""
+    return hyper["level_slope"] * math.log(max(n_sources, 1))
+
+
+def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict | None = None, delta: float = 0.0
                 ) -> tuple[list[Event], list[int]]:
+    """Events of one host; `delta` is its level shift (the grid is shared, so its figures move by -delta)."""
     hyper = hyper or p.hyper()
     items = []
     shift = math.log(hyper["arrival_retention"])
     cols = obs if isinstance(obs, tuple) else arrays(obs)
     for i, (t, kind, lo, hi, grade, arrival) in enumerate(zip(*cols)):
+        lo, hi = lo - delta, hi - delta
         if arrival:
             lo, hi = lo + shift, hi + shift
         lik = grid.likelihood(kind, lo, hi, hyper[f"error_sd_{grade}"])
@@ -75,13 +83,15 @@ def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict |
     return events, obs_events
 
 
-def fit_host(grid: Grid, iso3: str, obs: pd.DataFrame, zero_times, ref_times, p: Params) -> Host:
-    events, obs_events = make_events(grid, obs, zero_times, ref_times, p)
+def fit_host(grid: Grid, iso3: str, obs: pd.DataFrame, zero_times, ref_times, p: Params, delta: float = 0.0
+             ) -> Host:
+    events, obs_events = make_events(grid, obs, zero_times, ref_times, p, delta=delta)
     if not events:
         events = [Event(0.0)]
     alpha_pre, alpha, beta, trans, loglik = model.forward_backward(grid, events)
     seg = np.cumsum([0] + [1 if ev.reset else 0 for ev in events[:-1]])
-    return Host(iso3, events, obs.reset_index(drop=True), obs_events, seg, alpha_pre, alpha, beta, trans, loglik)
+    return Host(iso3, events, obs.reset_index(drop=True), obs_events, seg, alpha_pre, alpha, beta, trans, loglik,
+                delta)
 
 
 def row_years(evidence_t: np.ndarray, zero_t: np.ndarray, p: Params) -> list[tuple[int, str]]:
@@ -193,7 +203,8 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
         if not years:
             continue
         est_years = [y for y, what in years if what == "estimate"]
-        host = fit_host(grid, iso3, o, zero_t, [reference_time(y, p) for y in est_years], p)
+        delta = level_shift(p.hyper(), obs.n_sources.get(iso3, 1))
+        host = fit_host(grid, iso3, o, zero_t, [reference_time(y, p) for y in est_years], p, delta)
         hosts[iso3] = host
         ref_events = {}
         k = 0
@@ -212,10 +223,10 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
                 continue
             j = ref_events[y]
             hist = posterior(host, grid, j)
-            q = np.exp(model.quantiles(grid, hist, QUANTILES))
+            q = np.exp(model.quantiles(grid, hist, QUANTILES) + delta)
             info = describe_row(host, j, y, p)
             if info["basis"] in ("presence_only",) and pr is not None:
                 window = pr[(pr["year"] <= y) & (pr["year"] >= y - p.still_there_years)]
                 info["ids"] = sorted(window["estimate_id"])
-            rows.append({**base, "q": tuple(q), **info, "hist": hist})
+            rows.append({**base, "q": tuple(q), **info, "hist": hist, "delta": delta})
     return rows, hosts

@@ -38,11 +38,11 @@ def unnamed_hosts(estimates: pd.DataFrame, countries: pd.DataFrame) -> dict:
     return {"f1": f1, "f2": f2, "named": int(len(n_sources)), "unseen": f1 * (f1 - 1) / (2 * (f2 + 1))}
 
 
-def _sample(rng, grid: model.Grid, hist: np.ndarray, n: int) -> np.ndarray:
+def _sample(rng, grid: model.Grid, hist: np.ndarray, n: int, delta: float = 0.0) -> np.ndarray:
     cdf = np.cumsum(hist)
     idx = np.searchsorted(cdf, rng.random(n) * cdf[-1])
     idx = np.minimum(idx, len(hist) - 1)
-    return np.exp(grid.x_bins[idx] + (rng.random(n) - 0.5) * model.BIN)
+    return np.exp(grid.x_bins[idx] + delta + (rng.random(n) - 0.5) * model.BIN)
 
 
 def _size_model(rows: list[dict], rare: set, hyper: dict) -> tuple[float, float]:
@@ -52,7 +52,8 @@ def _size_model(rows: list[dict], rare: set, hyper: dict) -> tuple[float, float]
             medians.append(math.log(r["q"][2]))
             spreads.append((math.log(r["q"][4]) - math.log(max(r["q"][0], 1e-9))) / 2.563)
     if len(medians) < 3:
-        return hyper["level_mean"], math.sqrt(hyper["level_sd"] ** 2 + hyper["ou_sd"] ** 2)
+        return hyper["level_mean"] + hyper["level_slope"] * math.log(1.5), math.sqrt(hyper["level_sd"] ** 2
+                                                                                   + hyper["ou_sd"] ** 2)
     return float(np.mean(medians)), float(math.sqrt(np.var(medians) + np.mean(np.square(spreads))))
 
 
@@ -122,7 +123,7 @@ def world_year(rows: list[dict], estimates: pd.DataFrame, countries: pd.DataFram
         total = np.zeros(S)
         for r in here:
             if r["hist"] is not None:
-                total += _sample(rng, grid, r["hist"], S)
+                total += _sample(rng, grid, r["hist"], S, r["delta"])
         active = {r["iso3"] for r in here if r["basis"] != "official_zero"}
         lam = unseen["unseen"] * (len(active) / len(hosts_with_rows)) if hosts_with_rows else 0.0
         extra = np.zeros(S)
