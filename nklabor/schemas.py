@@ -596,8 +596,9 @@ class BestEstimates(DerivedModel):
                                                                                      "presence_only the reports of "
                                                                                      "presence.",
                                                           metadata={"list": True})
-    rests_on_low_confidence: Series[bool] = pa.Field(description="True where every figure carrying a tenth of the "
-                                                                 "weight or more is graded low (unnamed sources).")
+    rests_on_low_confidence: Series[bool] = pa.Field(description="True where every whole-country figure carrying a "
+                                                                 "tenth of the weight or more is graded low (unnamed "
+                                                                 "sources).")
     display: Series[pd.StringDtype] = pa.Field(description="The figure as people should read it: 'about 9,000 "
                                                            "(80% range 4,000-20,000)'.")
 

@@ -174,7 +174,7 @@ def describe_row(host: Host, j: int, year: int, p: Params) -> dict:
     order = np.argsort(-share, kind="stable")
     used = [i for i in order if share[i] >= p.input_share_min]
     ids = [eid for i in used for eid in c["ids"][i]]
-    heavy = [i for i in order if share[i] >= 0.1]
+    heavy = [i for i in order if share[i] >= 0.1 and national[i]]
     low_only = bool(heavy) and all(c["low"][i] for i in heavy)
     main = [(c["obs_id"][i], float(share[i])) for i in order[:3] if share[i] >= p.input_share_min]
     return {"basis": basis, "share_in_year": share_year if basis != "presence_only" else None,
