@@ -31,8 +31,9 @@ $(RELEASE_STAMP): pyproject.toml $(STAMP)
 data: $(STAMP)
 	$(PY) -m nklabor build
 
+# make test: the whole suite on every core (pytest-xdist); about 3 minutes on a 2-core machine (see README).
 test: data $(TEST_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(or $(JOBS),auto) --dist loadgroup
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check nklabor tests

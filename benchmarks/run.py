@@ -82,6 +82,56 @@ def bench_real(work: Path) -> list[tuple[str, str, str]]:
              "met" if make_noop < 1 else "MISSED")]
 
 
+FLOOR = """
+import sys
+from pathlib import Path
+import pandas as pd
+raw, out = Path(sys.argv[1]), Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+for path in sorted(raw.glob("*.csv")):
+    pd.read_csv(path, dtype=str, keep_default_na=False).to_parquet(out / (path.stem + ".parquet"))
+"""
+
+
+def bench_floor(work: Path) -> list[tuple[str, str, str]]:
+    """The full build of the real data against the bare floor (pandas + pyarrow read every raw CSV and write
+    parquet), each the median of 5 fresh processes, side by side (issue 19: within 2.5x)."""
+    raw = work / "floor" / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    build = median_of(5, [PY, "-m", "nklabor", "build", "--force", "--raw", str(raw), "--out", str(work / "fb")])
+    bare = median_of(5, [PY, "-c", FLOOR, str(raw), str(work / "floor" / "bare")])
+    return [("bare floor: pandas reads every raw CSV and writes parquet, median of 5", f"{bare:.2f} s", ""),
+            ("full build (`nklabor build --force`), median of 5", f"{build:.2f} s",
+             f"{build / bare:.1f}x the floor (target 2.5x): " + ("met" if build <= 2.5 * bare else "MISSED"))]
+
+
+def bench_cli(work: Path) -> list[tuple[str, str, str]]:
+    """Commands against their floors: a look-up within 0.5 s of importing pandas, a map within 2 s of importing
+    matplotlib and geopandas (issue 19)."""
+    pandas = median_of(5, [PY, "-c", "import pandas"])
+    plotting = median_of(5, [PY, "-c", "import pandas, matplotlib.pyplot, geopandas"])
+    figures = median_of(5, [PY, "-m", "nklabor", "figures", "RUS"])
+    estimate = median_of(5, [PY, "-m", "nklabor", "estimate", "RUS"])
+    map_ = median_of(3, [PY, "-m", "nklabor", "plot", "map", "--year", "2017", "-o", str(work / "map.png")])
+
+    def verdict(t, floor, margin):
+        met = "met" if t <= floor + margin else "MISSED"
+        return f"{t - floor:+.2f} s over the floor (target +{margin} s): {met}"
+
+    return [("`import pandas` (floor for look-ups), median of 5", f"{pandas:.2f} s", ""),
+            ("`nklabor figures RUS`, median of 5", f"{figures:.2f} s", verdict(figures, pandas, 0.5)),
+            ("`nklabor estimate RUS`, median of 5", f"{estimate:.2f} s", verdict(estimate, pandas, 0.5)),
+            ("`import pandas, matplotlib.pyplot, geopandas` (floor for maps), median of 5", f"{plotting:.2f} s", ""),
+            ("`nklabor plot map --year 2017`, median of 3", f"{map_:.2f} s", verdict(map_, plotting, 2))]
+
+
+def bench_suite() -> list[tuple[str, str, str]]:
+    """`make test` as a whole (after `make data`), once: the suite's budget is 5 minutes on 2 cores."""
+    seconds = timed(["make", "-s", "test"])[0]
+    return [("`make test`, whole suite on every core", f"{seconds:.0f} s",
+             "target 300 s: " + ("met" if seconds <= 300 else "MISSED"))]
+
+
 def bench_import() -> list[tuple[str, str, str]]:
     pandas = median_of(7, [PY, "-c", "import pandas"])
     nklabor = median_of(7, [PY, "-c", "import nklabor"])
@@ -186,11 +236,13 @@ def main() -> int:
     parser.add_argument("--full-build-max", type=int, default=100000,
                         help="largest size for which to also time the full build with derived tables")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    parser.add_argument("--no-suite", action="store_true", help="skip timing `make test`")
     args = parser.parse_args()
+    suite = [] if args.no_suite else bench_suite()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="nklabor-bench-") as tmp:
         work = Path(tmp)
-        real = bench_real(work)
+        real = bench_real(work) + bench_floor(work) + bench_cli(work)
         imports = bench_import()
         estimates = bench_estimates(work)
         scale = bench_scale(work, sizes, args.full_build_max)
@@ -205,7 +257,7 @@ def main() -> int:
         "",
         "| what | time | memory / target |",
         "|---|---|---|",
-        *[f"| {a} | {b} | {c} |" for a, b, c in real + imports],
+        *[f"| {a} | {b} | {c} |" for a, b, c in real + imports + suite],
         "",
         "## Best estimates, back-test and site",
         "",

@@ -47,9 +47,9 @@ class DataError(RuntimeError):
 
 def tables() -> list[str]:
     """Names of the processed tables that `load()` accepts."""
-    from nklabor.schemas import ALL_TABLES
+    from nklabor.vocab import TABLE_NAMES
 
-    return list(ALL_TABLES)
+    return list(TABLE_NAMES)
 
 
 def describe(name: str):
@@ -100,8 +100,7 @@ def best_figure(iso3: str, year: int):
     if isinstance(iso3, str) and iso3.strip().upper() == "WLD":
         raise ArgumentError("WLD is the world, not a host country: use nklabor.world(year) for the worldwide total")
     code = args.country(iso3)
-    first, last = args.data_years()
-    y = args.year(year, first=first, last=last)
+    y = args.data_year(year)
     best = load("best_estimates")
     row = best[(best["iso3"] == code) & (best["year"] == y)]
     name = str(load("countries").set_index("iso3").loc[code, "name"])
@@ -128,7 +127,9 @@ def world(year: int):
     from nklabor.estimate.world import published
 
     w = load("world_year")
-    y = args.year(year, first=int(w["year"].min()), last=int(w["year"].max()))
+    y = args.data_year(year)
+    if not (w["year"] == y).any():
+        raise args.ArgumentError(f"no worldwide reconstruction for {y}: it starts in {int(w['year'].min())}")
     r = w[w["year"] == y].iloc[0]
     best = load("best_estimates")
     names = load("countries").set_index("iso3")["name"].astype(str)
@@ -180,11 +181,9 @@ def load(name: str):
         path = out / (info["file"] if info else f"{name}.parquet")
         data = path.read_bytes() if info is not None and path.exists() else None
         if data is not None and hashlib.sha256(data).hexdigest() == info["sha256"]:
-            import io
+            from nklabor.parquet import read_frame
 
-            import pandas as pd
-
-            return pd.read_parquet(io.BytesIO(data))  # the very bytes that were checked, even if a build renames
+            return read_frame(data)  # the very bytes that were checked, even if a build renames
         from nklabor.build import settle
 
         settle(out)  # a build may be switching tables right now, or may have died doing it: wait, repair, retry

@@ -42,9 +42,9 @@ def choices(kind: str, values, allowed) -> list[str] | None:
 
 
 def table(name) -> str:
-    from nklabor.schemas import ALL_TABLES
+    from nklabor.vocab import TABLE_NAMES
 
-    return choice("table", name, ALL_TABLES)
+    return choice("table", name, TABLE_NAMES)
 
 
 def country(iso3, *, allow_world: bool = False) -> str:
@@ -54,6 +54,9 @@ def country(iso3, *, allow_world: bool = False) -> str:
     if not isinstance(iso3, str):
         raise ArgumentError(f"country must be an ISO3 code such as 'RUS', not {iso3!r}")
     code = iso3.strip().upper()
+    if code == "WLD" and not allow_world:
+        raise ArgumentError("'WLD' is the world, not a host country: use nklabor.world(year) for the worldwide "
+                            "total")
     known = sorted(nklabor.load("countries")["iso3"].astype(str))
     if allow_world:
         known = known + ["WLD"]
@@ -67,7 +70,7 @@ def country(iso3, *, allow_world: bool = False) -> str:
 
 
 def year(value, *, first: int | None = None, last: int | None = None) -> int:
-    """A whole year, within [first, last] where given."""
+    """A whole year, within [first, last] where given (public entry points pass `year_range()`)."""
     if isinstance(value, bool) or not isinstance(value, int):
         try:
             if isinstance(value, float) and not value.is_integer():
@@ -80,11 +83,95 @@ def year(value, *, first: int | None = None, last: int | None = None) -> int:
     return value
 
 
-def data_years(table_name: str = "best_estimates") -> tuple[int, int]:
+def year_range() -> tuple[int, int]:
+    """The one range of years every command and function accepts: the years of the reconstruction
+    (`best_estimates`), which runs from the first year with a figure to the current year."""
     import nklabor
 
-    years = nklabor.load(table_name)["year"].astype(int)
+    years = nklabor.load("best_estimates")["year"].astype(int)
     return int(years.min()), int(years.max())
+
+
+def data_year(value) -> int:
+    """A whole year inside `year_range()`."""
+    first, last = year_range()
+    return year(value, first=first, last=last)
+
+
+def output_file(path, suffixes: tuple[str, ...], what: str = "file") -> Path:
+    """An output file with an allowed suffix whose folder exists or can be made (it is made here)."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise ArgumentError(f"cannot write a {what} to {str(path)!r}: unknown suffix {path.suffix or '(none)'!r}; "
+                            f"allowed: {', '.join(suffixes)}")
+    if path.is_dir():
+        raise ArgumentError(f"cannot write to {str(path)!r}: it is a folder; give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ArgumentError(f"cannot make the folder {str(path.parent)!r} for {str(path)!r}: "
+                            f"{err.strerror or err}") from None
+    return path
+
+
+def parameters(cls, changes: dict, *, kind: str = "estimate parameter"):
+    """An instance of the dataclass `cls` with `changes` applied, each value parsed and checked by its field.
+
+    Field metadata says what is allowed: ``min``/``max`` for numbers, ``items`` for the vocabulary of a tuple of
+    strings. Values may be strings (from the command line: "1.5", "media,testimony"); a plain string is accepted
+    where a tuple of strings is meant.
+    """
+    import dataclasses
+
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    default = cls()
+    out = {}
+    for name, value in changes.items():
+        if name not in fields:
+            raise ArgumentError(f"unknown {kind} {name!r}; {_closest(name, sorted(fields))}")
+        f, current = fields[name], getattr(default, name)
+        meta = f.metadata
+        if isinstance(current, bool):
+            text = str(value).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no"):
+                raise ArgumentError(f"{kind} {name} must be true or false, not {value!r}")
+            value = text in ("true", "1", "yes")
+        elif isinstance(current, (int, float)):
+            typ = type(current)
+            try:
+                if isinstance(value, bool) or (typ is int and isinstance(value, float) and not value.is_integer()):
+                    raise ValueError
+                number = typ(float(value)) if typ is int and not isinstance(value, str) else typ(str(value).strip())
+            except (TypeError, ValueError):
+                word = "a whole number" if typ is int else "a number"
+                raise ArgumentError(f"{kind} {name} must be {word}, not {value!r}") from None
+            low, high = meta.get("min"), meta.get("max")
+            if (low is not None and number < low) or (high is not None and number > high):
+                raise ArgumentError(f"{kind} {name}={number} is out of range; allowed: "
+                                    f"{low if low is not None else '-inf'} to {high if high is not None else 'inf'}")
+            value = number
+        elif isinstance(current, tuple):
+            if isinstance(value, str):
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            try:
+                value = tuple(value)
+            except TypeError:
+                raise ArgumentError(f"{kind} {name} must be a list of values, not {value!r}") from None
+            if "items" in meta:
+                for item in value:
+                    choice(f"value of {name}:", item, meta["items"])
+        elif isinstance(current, dict):
+            if not isinstance(value, dict):
+                raise ArgumentError(f"{kind} {name} must be a mapping such as {current!r}, not {value!r}")
+            unknown = sorted(set(value) - set(current))
+            if unknown:
+                raise ArgumentError(f"unknown key {unknown[0]!r} in {kind} {name}; allowed: {', '.join(current)}")
+            for key, v in value.items():
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+                    raise ArgumentError(f"{kind} {name}[{key!r}] must be a number >= 0, not {v!r}")
+            value = {**current, **value}
+        out[name] = value
+    return dataclasses.replace(default, **out)
 
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".eps", ".ps")

@@ -132,6 +132,19 @@ def _write_parquet(frame, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", write_statistics=True)
 
 
+def _inferred_counts(frames: dict) -> str:
+    """How many rows infer each field, from the `inferred` notes ('field: why; ...')."""
+    parts = []
+    for name, frame in frames.items():
+        if "inferred" not in frame.columns:
+            continue
+        notes = frame["inferred"].dropna().astype(str)
+        fields = notes.str.split(";").explode().str.split(":").str[0].str.strip()
+        counts = fields[fields != ""].value_counts()
+        parts += [f"{name}.{field} {n}" for field, n in sorted(counts.items())]
+    return ", ".join(parts)
+
+
 def build(raw: Path | None = None, out: Path | None = None, *, force: bool = False, log=print) -> dict:
     """Build the processed tables. Returns the manifest. Raises InvalidData (nothing written) on bad input."""
     raw = Path(raw or raw_dir())
@@ -151,9 +164,17 @@ def build(raw: Path | None = None, out: Path | None = None, *, force: bool = Fal
 
         frames = validate_raw(raw)
         log("nklabor: validated " + ", ".join(f"{name} ({len(f)})" for name, f in frames.items()))
+        inferred = _inferred_counts(frames)
+        if inferred:
+            log("nklabor: fields inferred rather than read (rows): " + inferred)
 
         # Process data.
         tables = derive_all(frames, RAW_TABLES)
+        from nklabor.estimate.fit import staleness
+
+        stale = staleness(tables["worker_estimates"], tables["countries"])
+        if stale:
+            log(f"nklabor: note: {stale}")
 
         # Save outputs: every table to a temporary file first, then switch them all in, the manifest last.
         staged, outputs = [], {}

@@ -111,6 +111,31 @@ def list_of(pandas_obj: pd.Series, *, allowed: tuple[str, ...]) -> pd.Series:
     return pandas_obj.map(ok).astype(bool)
 
 
+@extensions.register_check_method(statistics=["fields"], check_type="vectorized")
+def inferred_of(pandas_obj: pd.Series, *, fields: tuple[str, ...]) -> pd.Series:
+    """An `inferred` note: 'field: why; field: why', each field one that the table allows to be inferred."""
+    allowed = set(fields)
+
+    def ok(cell):
+        if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell):
+            return True
+        parts = [p.strip() for p in str(cell).split(";") if p.strip()]
+        return bool(parts) and all(":" in p and p.split(":", 1)[0].strip() in allowed and p.split(":", 1)[1].strip()
+                                   for p in parts)
+
+    return pandas_obj.map(ok).astype(bool)
+
+
+def explain_inferred(value: str, fields: tuple[str, ...]) -> str:
+    return (f"write 'field: why; field: why', each field one of {', '.join(fields)}")
+
+
+def not_in_list(values: pd.Series, lists: pd.Series) -> pd.Series:
+    """True where `values[i]` is not an item of the ;-separated list `lists[i]`."""
+    return pd.Series([not (isinstance(items, str) and str(v) in items.split(";")) for v, items in zip(values, lists)],
+                     index=values.index, dtype=bool)
+
+
 def explain_vocab(value: str, allowed: tuple[str, ...], is_list: bool = False) -> str:
     items = str(value).split(";") if is_list else [str(value)]
     bad = [i for i in items if i not in allowed]

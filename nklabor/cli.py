@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
                                                       "nklabor/estimate/fitted.py")
     e.add_argument("--write-docs", action="store_true", help="rewrite the measured part of docs/ESTIMATES.md")
     e.add_argument("--check-docs", action="store_true", help="exit 1 if docs/ESTIMATES.md is stale")
+    e.add_argument("--status", action="store_true", help="say whether the fitted hyperparameters belong to the "
+                                                         "current data")
     e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="change a parameter, e.g. --set ou_rate=0.5 (see docs/ESTIMATES.md)")
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
@@ -96,6 +98,9 @@ def _figures(args) -> int:
 
     frame = views.country_figures(args.iso3, measure=args.measure)
     if args.csv:
+        from nklabor.args import output_file
+
+        output_file(args.csv, (".csv",), "CSV file")
         frame.to_csv(args.csv, index=False, encoding="utf-8-sig")
         print(f"wrote {len(frame)} figures to {args.csv}")
         return 0
@@ -117,11 +122,14 @@ def _parse_sets(pairs: list[str]) -> dict:
     for pair in pairs:
         if "=" not in pair:
             raise ArgumentError(f"--set needs NAME=VALUE, not {pair!r}")
-        name, value = pair.split("=", 1)
-        try:
-            out[name.strip()] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            out[name.strip()] = tuple(v for v in value.split(",") if v)
+        name, value = (part.strip() for part in pair.split("=", 1))
+        if value.startswith("{"):  # a mapping such as confidence_weight={'low': 0}
+            try:
+                value = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                raise ArgumentError(f"--set {name}: cannot read {value!r} as a mapping such as "
+                                    "{'low': 0.1}") from None
+        out[name] = value  # parsed and range-checked by the parameter it names
     return out
 
 
@@ -151,6 +159,13 @@ def _estimate(args) -> int:
             return 1
         print("docs/ESTIMATES.md is current" if args.check_docs else "wrote docs/ESTIMATES.md")
         return 0
+    if args.backtest or args.status:
+        from nklabor.estimate.fit import staleness
+
+        stale = staleness(nklabor.load("worker_estimates"), nklabor.load("countries"))
+        print(f"note: {stale}" if stale else "fitted hyperparameters: current (fitted on the data as they are)")
+        if args.status:
+            return 0
     if args.backtest:
         from nklabor.estimate import backtest
 
@@ -162,8 +177,7 @@ def _estimate(args) -> int:
     code = "WLD" if not args.iso3 else check.country(args.iso3, allow_world=True)
     frame = tables["world_year"] if code == "WLD" else tables["best_estimates"].query("iso3 == @code")
     if args.year is not None:
-        first, last = int(frame["year"].min()), int(frame["year"].max())
-        y = check.year(args.year, first=first, last=last)
+        y = check.data_year(args.year)
         frame = frame[frame["year"] == y]
     cols = (["year", "display", "unnamed_best", "n_countries_counted", "n_countries_presence_only",
              "share_observed", "published_low", "published_high", "published_outside_80"] if code == "WLD" else
@@ -197,9 +211,14 @@ def _export(args) -> int:
 
     if not args.xlsx and not args.csv:
         raise ArgumentError("say where to write: --xlsx FILE.xlsx and/or --csv FILE.csv")
+    from nklabor.args import output_file
+
     for path, suffix in ((args.xlsx, ".xlsx"), (args.csv, ".csv")):
         if path is not None and path.suffix.lower() != suffix:
             raise ArgumentError(f"{str(path)!r} should end in {suffix}")
+    for path, suffix in ((args.xlsx, ".xlsx"), (args.csv, ".csv")):
+        if path is not None:
+            output_file(path, (suffix,))
     import nklabor
     from nklabor.views import estimates_with_sources
 

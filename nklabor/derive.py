@@ -161,55 +161,86 @@ def _join(values) -> str | None:
     return ";".join(items) if items else None
 
 
-def _cited(source_ids, sources: pd.DataFrame) -> tuple[str | None, str | None]:
-    """Titles ('; '-joined) and URLs (space-joined) of the given sources, in order, each once."""
-    ids = list(dict.fromkeys(i for v in source_ids if isinstance(v, str) for i in v.split(";") if i))
-    src = sources.set_index("source_id")
-    ids = [i for i in ids if i in src.index]
-    if not ids:
-        return None, None
-    return "; ".join(src.loc[ids, "title"].astype(str)), " ".join(src.loc[ids, "url"].astype(str))
+def _source_lookup(sources: pd.DataFrame):
+    """A function from source ids to (titles '; '-joined, URLs space-joined), in order, each once."""
+    titles = dict(zip(sources["source_id"].astype(str), sources["title"].astype(str)))
+    urls = dict(zip(sources["source_id"].astype(str), sources["url"].astype(str)))
+
+    def cited(source_ids) -> tuple[str | None, str | None]:
+        ids = list(dict.fromkeys(i for v in source_ids if isinstance(v, str) for i in v.split(";") if i))
+        ids = [i for i in ids if i in titles]
+        if not ids:
+            return None, None
+        return "; ".join(titles[i] for i in ids), " ".join(urls[i] for i in ids)
+
+    return cited
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Plain dict rows (missing values as None): a few hundred rows are grouped faster in Python than in pandas."""
+    sub = frame[columns].astype(object)
+    return sub.where(sub.notna(), None).to_dict("records")
 
 
 def entity_sanctions(actions: pd.DataFrame, entities: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    cited = _source_lookup(sources)
+    ent = {r["entity_id"]: r for r in _records(entities, ["entity_id", "name", "sectors"])}
     des = actions[(actions["action_type"] == "sanctions_designation") & actions["target_entity_id"].notna()]
-    ent = entities.set_index("entity_id")
+    groups: dict[tuple, list[dict]] = {}
+    for r in _records(des, ["action_id", "date", "actor", "target_entity_id", "legal_basis", "reference",
+                            "source_id", "other_source_ids"]):
+        groups.setdefault((r["target_entity_id"], r["actor"]), []).append(r)
     rows = []
-    for (entity_id, actor), group in des.groupby(["target_entity_id", "actor"], sort=True):
-        group = group.sort_values(["date", "action_id"])
-        titles, urls = _cited(list(group["source_id"]) + list(group["other_source_ids"]), sources)
-        rows.append({"entity_id": entity_id, "actor": actor, "first_designated": group["date"].iloc[0],
-                     "n_designations": len(group), "legal_bases": _join(group["legal_basis"]),
-                     "references": _join(group["reference"]), "action_ids": ";".join(group["action_id"]),
-                     "name": ent.loc[entity_id, "name"], "sectors": ent.loc[entity_id, "sectors"],
+    for (entity_id, actor), group in sorted(groups.items()):
+        group.sort(key=lambda r: (r["date"], r["action_id"]))
+        titles, urls = cited([r["source_id"] for r in group] + [r["other_source_ids"] for r in group])
+        rows.append({"entity_id": entity_id, "actor": actor, "first_designated": group[0]["date"],
+                     "n_designations": len(group), "legal_bases": _join(r["legal_basis"] for r in group),
+                     "references": _join(r["reference"] for r in group),
+                     "action_ids": ";".join(r["action_id"] for r in group),
+                     "name": ent[entity_id]["name"], "sectors": ent[entity_id]["sectors"],
                      "source_titles": titles, "source_urls": urls})
     frame = pd.DataFrame(rows, columns=list(EntitySanctions.to_schema().columns))
+    frame["n_designations"] = frame["n_designations"].astype("Int64")
     for col in ("name", "sectors", "source_titles", "source_urls"):
         frame[col] = frame[col].astype("string")
     return EntitySanctions.validate(frame)
 
 
 def entity_status(entities, presence, actions, estimates, sources, sanctions) -> pd.DataFrame:
-    kinds = dict(zip(sources["source_id"], sources["kind"].astype(str)))
+    kinds = dict(zip(sources["source_id"].astype(str), sources["kind"].astype(str)))
+    cites: dict[str, set] = {}
+    hosts: dict[str, set] = {}
+    n_actions: dict[str, int] = {}
+    for r in _records(presence, ["entity_id", "iso3", "source_id"]):
+        cites.setdefault(r["entity_id"], set()).add(r["source_id"])
+        hosts.setdefault(r["entity_id"], set()).add(r["iso3"])
+    for r in _records(actions[actions["target_entity_id"].notna()], ["target_entity_id", "source_id"]):
+        cites.setdefault(r["target_entity_id"], set()).add(r["source_id"])
+        n_actions[r["target_entity_id"]] = n_actions.get(r["target_entity_id"], 0) + 1
+    for r in _records(estimates[estimates["entity_id"].notna()], ["entity_id", "source_id"]):
+        cites.setdefault(r["entity_id"], set()).add(r["source_id"])
+    sanc: dict[str, list[dict]] = {}
+    for r in _records(sanctions, ["entity_id", "actor", "first_designated"]):
+        sanc.setdefault(r["entity_id"], []).append(r)
     rows = []
-    for ent in entities.sort_values("entity_id").itertuples(index=False):
-        eid = ent.entity_id
-        acts = actions[actions["target_entity_id"] == eid]
-        src = set(str(ent.source_ids).split(";")) | set(presence.loc[presence["entity_id"] == eid, "source_id"])
-        src |= set(acts["source_id"]) | set(estimates.loc[estimates["entity_id"] == eid, "source_id"])
-        sanc = sanctions[sanctions["entity_id"] == eid]
-        if len(sanc):
+    for ent in sorted(_records(entities, ["entity_id", "name", "kind", "source_ids"]), key=lambda r: r["entity_id"]):
+        eid = ent["entity_id"]
+        src = set(str(ent["source_ids"]).split(";")) | cites.get(eid, set())
+        listed = sanc.get(eid, [])
+        if listed:
             status = "sanctioned"
-        elif {kinds.get(s) for s in src} & OFFICIAL_SOURCE_KINDS or len(acts):
+        elif {kinds.get(s) for s in src} & OFFICIAL_SOURCE_KINDS or n_actions.get(eid):
             status = "named_by_government"
         else:
             status = "reported"
-        hosts = sorted(set(presence.loc[presence["entity_id"] == eid, "iso3"]))
-        rows.append({"entity_id": eid, "name": ent.name, "kind": str(ent.kind), "status": status,
-                     "sanctioned_by": ";".join(sanc["actor"]) or None,
-                     "first_sanctioned": sanc["first_designated"].min() if len(sanc) else None,
-                     "host_countries": ";".join(hosts) or None, "n_sources": len(src)})
-    frame = EntityStatus.validate(pd.DataFrame(rows, columns=list(EntityStatus.to_schema().columns)))
+        rows.append({"entity_id": eid, "name": ent["name"], "kind": str(ent["kind"]), "status": status,
+                     "sanctioned_by": ";".join(r["actor"] for r in listed) or None,
+                     "first_sanctioned": min(r["first_designated"] for r in listed) if listed else None,
+                     "host_countries": ";".join(sorted(hosts.get(eid, set()))) or None, "n_sources": len(src)})
+    frame = pd.DataFrame(rows, columns=list(EntityStatus.to_schema().columns))
+    frame["n_sources"] = frame["n_sources"].astype("Int64")
+    frame = EntityStatus.validate(frame)
     for col in ("kind", "status"):
         allowed = EntityStatus.to_schema().columns[col].checks[0].statistics["allowed_values"]
         frame[col] = pd.Categorical(frame[col], categories=list(allowed))
@@ -221,47 +252,58 @@ def _un_reporting_states(actions: pd.DataFrame, estimates: pd.DataFrame) -> str 
     pattern = r"(\d+) (?:UN member )?states"
     found = []
     acts = actions[(actions["actor"] == "UN") & actions["legal_basis"].fillna("").str.contains("2397")]
-    for r in acts.itertuples(index=False):
-        m = pd.Series([r.summary]).str.extract(pattern).iloc[0, 0]
-        if isinstance(m, str) and "report" in r.summary:
-            found.append((str(r.date), f"{m} states by {r.date} ({r.action_id})"))
+    counts = acts["summary"].astype(str).str.extract(pattern)[0]
+    for r, m in zip(_records(acts, ["date", "action_id", "summary"]), counts):
+        if isinstance(m, str) and "report" in r["summary"]:
+            found.append((str(r["date"]), f"{m} states by {r['date']} ({r['action_id']})"))
     wld = estimates[(estimates["country_iso3"] == "WLD") & estimates["estimator"].str.contains("2397", na=False)]
-    for r in wld.itertuples(index=False):
-        m = pd.Series([r.estimator]).str.extract(pattern).iloc[0, 0]
+    counts = wld["estimator"].astype(str).str.extract(pattern)[0]
+    for r, m in zip(_records(wld, ["as_of", "estimate_id"]), counts):
         if isinstance(m, str):
-            found.append((str(r.as_of), f"{m} states by {r.as_of} ({r.estimate_id})"))
+            found.append((str(r["as_of"]), f"{m} states by {r['as_of']} ({r['estimate_id']})"))
     return "; ".join(text for _, text in sorted(found)) or None
 
 
 def para8_tracker(countries, actions, estimates, sources) -> pd.DataFrame:
+    cited = _source_lookup(sources)
     reports = actions[(actions["action_type"] == "implementation_report")
                       & actions["legal_basis"].fillna("").str.contains("2397")]
     official = estimates[(estimates["estimator_kind"] == "host_government")
                          & (estimates["as_of"].astype(str) >= UNSCR_2397[:4])
                          & estimates["count_low"].fillna(estimates["count_high"]).notna()]
     official = official[period_end(official["as_of"]) >= UNSCR_2397]
+    official = official.assign(point=point_figure(official))
     context = _un_reporting_states(actions, estimates)
+    by_actor: dict[str, list[dict]] = {}
+    for r in _records(reports, ["actor", "date", "action_id", "value", "source_id"]):
+        by_actor.setdefault(r["actor"], []).append(r)
+    by_host: dict[str, list[dict]] = {}
+    for r in _records(official, ["country_iso3", "measure", "as_of", "estimate_id", "point", "source_id"]):
+        by_host.setdefault(str(r["country_iso3"]), []).append(r)
     rows = []
-    for c in countries.sort_values("iso3").itertuples(index=False):
-        rep = reports[reports["actor"] == c.iso3].sort_values(["date", "action_id"])
-        est = official[official["country_iso3"] == c.iso3]
-        repat = est[est["measure"] == "workers_repatriated"].assign(point=lambda f: point_figure(f))
-        present = est[est["measure"] == "workers_present"].sort_values(["as_of", "estimate_id"])
-        interim = rep[rep["value"] == "interim"]["date"]
-        final = rep[rep["value"] == "final"]["date"]
-        used = pd.concat([repat, present.tail(1)])
-        batches = repat.groupby(repat["as_of"].astype(str))["point"].max()
-        titles, urls = _cited(list(rep["source_id"]) + list(used["source_id"]), sources)
+    for c in sorted(_records(countries, ["iso3", "name"]), key=lambda r: r["iso3"]):
+        rep = sorted(by_actor.get(c["iso3"], []), key=lambda r: (r["date"], r["action_id"]))
+        est = by_host.get(c["iso3"], [])
+        repat = [r for r in est if r["measure"] == "workers_repatriated"]
+        present = sorted((r for r in est if r["measure"] == "workers_present"),
+                         key=lambda r: (r["as_of"], r["estimate_id"]))
+        latest = present[-1:]
+        interim = [r["date"] for r in rep if r["value"] == "interim"]
+        final = [r["date"] for r in rep if r["value"] == "final"]
+        used = repat + latest
+        batches: dict[str, int] = {}
+        for r in repat:
+            batches[str(r["as_of"])] = max(batches.get(str(r["as_of"]), 0), int(r["point"]))
+        titles, urls = cited([r["source_id"] for r in rep] + [r["source_id"] for r in used])
         rows.append({
-            "iso3": c.iso3, "name": c.name, "report_found": bool(len(rep)),
-            "interim_date": interim.iloc[0] if len(interim) else None,
-            "final_date": final.iloc[0] if len(final) else None,
-            "report_action_ids": ";".join(rep["action_id"]) or None,
-            "repatriated_total": int(batches.sum()) if len(batches) else None,
-            "repatriated_max": int(repat["point"].max()) if len(repat) else None,
-            "remaining_latest": int(point_figure(present.tail(1)).iloc[0]) if len(present) else None,
-            "remaining_as_of": present["as_of"].iloc[-1] if len(present) else None,
-            "estimate_ids": ";".join(sorted(used["estimate_id"])) or None,
+            "iso3": c["iso3"], "name": c["name"], "report_found": bool(rep),
+            "interim_date": interim[0] if interim else None, "final_date": final[0] if final else None,
+            "report_action_ids": ";".join(r["action_id"] for r in rep) or None,
+            "repatriated_total": sum(batches.values()) if batches else None,
+            "repatriated_max": max(int(r["point"]) for r in repat) if repat else None,
+            "remaining_latest": int(latest[0]["point"]) if latest else None,
+            "remaining_as_of": latest[0]["as_of"] if latest else None,
+            "estimate_ids": ";".join(sorted(r["estimate_id"] for r in used)) or None,
             "source_titles": titles, "source_urls": urls, "un_reporting_states": context})
     frame = pd.DataFrame(rows, columns=list(Para8Tracker.to_schema().columns))
     for col in ("repatriated_total", "repatriated_max", "remaining_latest"):
@@ -282,7 +324,8 @@ def derive_all(frames: dict[str, pd.DataFrame], models: dict) -> dict[str, pd.Da
     from nklabor.estimate import estimate_tables
 
     out = {name: typed_table(frames[name], model.to_schema()) for name, model in models.items()}
-    out["best_estimates"], out["world_year"] = estimate_tables(out["worker_estimates"], out["countries"])
+    out["best_estimates"], out["world_year"] = estimate_tables(out["worker_estimates"], out["countries"],
+                                                                validate=True)
     out["country_year"] = country_year(out["countries"], out["worker_estimates"], out["enforcement_actions"],
                                        out["best_estimates"])
     out["estimate_conflicts"] = estimate_conflicts(out["worker_estimates"])

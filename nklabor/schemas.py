@@ -19,41 +19,33 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from nklabor import checks
-
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-URL = r"^https?://\S+$"
-
-SOURCE_KINDS = ("un", "government", "court", "legislature", "ngo", "academic", "media", "blog", "dprk_state_media")
-REGIONS = ("Africa", "Americas", "Central Asia", "East Asia", "Europe", "Middle East", "Oceania", "South Asia",
-           "South-East Asia")
-ENTITY_KINDS = ("dprk_dispatcher", "dprk_state_body", "host_employer", "intermediary", "other")
-SECTORS = ("construction", "logging", "mining", "fishing_seafood", "textiles_garments", "shipbuilding",
-           "restaurants_hospitality", "medical", "it_services", "agriculture", "monuments_art", "manufacturing",
-           "other")
-MEASURES = ("workers_present", "workers_repatriated", "work_permits_valid", "work_permits_issued", "visas_issued",
-            "arrivals", "departures")
-FLOW_MEASURES = ("workers_repatriated", "work_permits_issued", "visas_issued", "arrivals", "departures")
-STOCK_MEASURES = ("workers_present", "work_permits_valid")
-#: What a figure covers, as the source gives it (never read from `sector`, which only describes).
-SCOPES = ("national", "subnational", "sector_subset", "entity", "cumulative", "multi_country")
-#: Who was counted: DPRK workers, or entries of DPRK nationals by stated purpose (for entry statistics).
-COUNTED = ("workers", "all_entries", "work_entries", "study_entries", "other_entries")
-ENTRY_COUNTS = ("all_entries", "work_entries", "study_entries", "other_entries")
-QUALIFIERS = ("exact", "approximately", "at_least", "at_most", "range", "presence_only")
-ENTRY_CHANNELS = ("work", "student", "trainee", "other", "unknown")
-ESTIMATOR_KINDS = ("host_government", "un", "us_government", "rok_government", "other_government", "ngo",
-                   "researcher", "media", "employer", "testimony")
-CONFIDENCE = ("high", "medium", "low")
-ACTION_TYPES = ("un_resolution", "sanctions_designation", "visa_halt", "permit_nonrenewal", "expulsion",
-                "repatriation", "tip_rating", "law", "executive_order", "customs_order", "prosecution",
-                "investigation", "diplomatic_action", "employer_termination", "implementation_report", "advisory",
-                "other")
-PRECISIONS = ("year", "month", "day")
-#: How a column's dtype is named in the data dictionary and the release's table descriptors.
-DTYPE_KINDS = {"Int64": "integer", "float64": "number", "Float64": "number", "bool": "boolean", "boolean": "boolean"}
-#: How a reconstructed figure was reached (best_estimates.basis; docs/ESTIMATES.md).
-BASES = ("observed", "blended", "interpolated", "extrapolated", "bounds_only", "presence_only", "official_zero")
-REVENUE_MEASURES = ("annual_revenue_usd", "scheme_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")
+from nklabor.vocab import (  # noqa: F401  (re-exported: the vocabularies live in vocab.py)
+    ACTION_TYPES,
+    BASES,
+    CONFIDENCE,
+    COUNTED,
+    DTYPE_KINDS,
+    ENTITY_KINDS,
+    ENTRY_CHANNELS,
+    ENTRY_COUNTS,
+    ESTIMATOR_KINDS,
+    FLOW_MEASURES,
+    INFERABLE,
+    MEASURES,
+    NAMINGS,
+    PRECISIONS,
+    QUALIFIERS,
+    REGIONS,
+    REVENUE_MEASURES,
+    SCOPES,
+    SECTORS,
+    SLUG,
+    SOURCE_KINDS,
+    STAGES,
+    STOCK_MEASURES,
+    TIERS,
+    URL,
+)
 
 
 def _text(description: str, *, required: bool = False, **kw) -> pa.Field:
@@ -66,6 +58,13 @@ def _date(description: str, *, required: bool = False) -> pa.Field:
 
 def _vocab(values: tuple[str, ...], description: str, *, required: bool = True) -> pa.Field:
     return pa.Field(nullable=not required, isin=list(values), description=description)
+
+
+def _inferred(table: str) -> pa.Field:
+    return pa.Field(nullable=True, inferred_of={"fields": INFERABLE[table]},
+                    description="Fields that are an inference rather than read on the page, each with why, in the "
+                                f"curator's words: 'field: why; field: why'. Fields that may be inferred: "
+                                f"{', '.join(INFERABLE[table])}.")
 
 
 def _ref(target: str, description: str, *, required: bool = False, is_list: bool = False, **kw) -> pa.Field:
@@ -100,6 +99,13 @@ class Sources(RawModel):
         "Where the page at `url` mirrors or quotes another publisher's work: that original publisher.")
     original_title: Series[str] = _text("Title of the original work, where the page is a mirror or aggregator.")
     note: Series[str] = _text("Curator's note, in the curator's own words.")
+    tier: Series[str] = _vocab(TIERS, "How close the page is to the origin: primary (the issuing authority, the "
+                                      "court, or the estimator's own publication), outlet (a news organisation's "
+                                      "own reporting or a wire), copy (a faithful republication; the original is "
+                                      "named), aggregator (a rewrite or digest; never a row's only source).")
+    original_url: Series[str] = pa.Field(nullable=True, str_matches=URL,
+                                         description="For a copy: the address of the original it reproduces, "
+                                                     "where the copy or a search shows it.")
 
     @pa.dataframe_check(error="url: another source has the same url; merge the two rows")
     def url_unique(cls, df: pd.DataFrame) -> Series[bool]:
@@ -149,6 +155,7 @@ class EntityPresence(RawModel):
                              country_code={"allow": ()})
     source_id: Series[str] = _ref("sources.source_id", "Source reporting the presence.", required=True)
     locator: Series[str] = _text("Where in the source (page, paragraph, section).")
+    inferred: Series[str] = _inferred("entity_presence")
 
     @pa.dataframe_check(error="entity_id: the same entity, country and source appear twice")
     def unique_link(cls, df: pd.DataFrame) -> Series[bool]:
@@ -194,7 +201,11 @@ class WorkerEstimates(RawModel):
     confidence: Series[str] = _vocab(CONFIDENCE, "Curator's grade: official statistics high, named estimators "
                                                  "medium, anonymous-source reporting low unless corroborated.")
     source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
-    locator: Series[str] = _text("Where in the source (page, paragraph).")
+    other_source_ids: Series[str] = _ref("sources.source_id", "Other pages a field was read on (;-separated); "
+                                                              "the locator says which field.", is_list=True)
+    locator: Series[str] = _text("Where on the page each field is read, field by field (paragraph, table row, "
+                                 "page of a PDF), e.g. 'count: para 3; as_of: dateline; estimator: para 5'.")
+    inferred: Series[str] = _inferred("worker_estimates")
     note: Series[str] = _text("Curator's note, in the curator's own words.")
     checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
                                     "where the row has not been re-checked yet.")
@@ -270,13 +281,25 @@ class EnforcementActions(RawModel):
     value: Series[str] = _text("Value of the action where it has one, e.g. the tier of a TIP rating.")
     reference: Series[str] = _text("List reference or document symbol where a source gives one.")
     jurisdiction: Series[str] = _text("Court district or issuing office, where the source gives one.")
+    stage: Series[str] = _vocab(STAGES, "For a prosecution: the stage this row records (complaint, indictment, "
+                                        "arrest, plea, trial, sentence, forfeiture); the date is that stage's.",
+                                required=False)
     summary: Series[str] = _text("What was done, in the curator's own words.", required=True)
     source_id: Series[str] = _ref("sources.source_id", "Source the action was read in.", required=True)
     other_source_ids: Series[str] = _ref("sources.source_id", "Further sources reporting the same action "
                                                               "(;-separated); one action is one row.", is_list=True)
-    locator: Series[str] = _text("Where in the source (page, paragraph).")
+    locator: Series[str] = _text("Where on the page each field is read, field by field.")
+    inferred: Series[str] = _inferred("enforcement_actions")
     checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
                                     "where the row has not been re-checked yet.")
+
+    @pa.dataframe_check(error="stage: only a prosecution has a stage")
+    def stage_only_for_prosecutions(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["stage"].isna() | (df["action_type"] == "prosecution")).astype(bool)
+
+    @pa.dataframe_check(error="other_source_ids: lists the row's own source_id; list only other pages")
+    def other_sources_are_other(cls, df: pd.DataFrame) -> Series[bool]:
+        return checks.not_in_list(df["source_id"], df["other_source_ids"])
 
     @pa.dataframe_check(error="value: a tip_rating needs the tier in value")
     def tip_has_tier(cls, df: pd.DataFrame) -> Series[bool]:
@@ -301,7 +324,10 @@ class RevenueWages(RawModel):
     estimator_kind: Series[str] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
     confidence: Series[str] = _vocab(CONFIDENCE, "Curator's grade of the figure.")
     source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
-    locator: Series[str] = _text("Where in the source.")
+    other_source_ids: Series[str] = _ref("sources.source_id", "Other pages a field was read on (;-separated); "
+                                                              "the locator says which field.", is_list=True)
+    locator: Series[str] = _text("Where on the page each field is read, field by field.")
+    inferred: Series[str] = _inferred("revenue_wages")
     note: Series[str] = _text("Curator's note, in the curator's own words.")
     checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
                                     "where the row has not been re-checked yet.")
@@ -312,19 +338,27 @@ class RevenueWages(RawModel):
 
 
 class Persons(RawModel):
-    """Officials, executives and facilitators that a government names in a designation or prosecution.
+    """People that a government or UN body names in a designation, indictment, wanted notice or reward offer
+    concerning overseas workers (officials, executives, facilitators, and defendants so named).
 
-    Never a worker, defector or family member: the data counts workers, it does not name them.
+    Never a worker, defector or family member named only by the press or by testimony.
     """
 
     person_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable slug of the person.")
     name: Series[str] = _text("Name as the authority writes it.", required=True)
-    name_ko: Series[str] = _text("Name in Hangul, where a source gives it.")
+    name_ko: Series[str] = _text("Name in Hangul, where the authority (or a source) gives it.")
+    aliases: Series[str] = _text("Other names and spellings the authority gives (;-separated).")
     role: Series[str] = _text("Role or position as the source gives it.", required=True)
-    nationality: Series[str] = _text("Nationality as the source gives it.")
-    entity_id: Series[str] = _ref("entities.entity_id", "Organisation the person is tied to, if any.")
+    nationality: Series[str] = _text("Nationality, only where the naming authority publishes it.")
+    birth_date: Series[str] = _date("Date of birth, only where the naming authority publishes it.")
+    naming: Series[str] = _vocab(NAMINGS, "Kind of document that names the person: designation, indictment, "
+                                          "wanted_notice, reward_offer or other.", required=False)
+    entity_ids: Series[str] = _ref("entities.entity_id", "Organisations the authority ties the person to "
+                                                         "(;-separated).", is_list=True)
     source_ids: Series[str] = _ref("sources.source_id", "Sources naming the person (;-separated).", required=True,
                                    is_list=True)
+    locator: Series[str] = _text("Where on the page each field is read, field by field.")
+    inferred: Series[str] = _inferred("persons")
     note: Series[str] = _text("Curator's note, in the curator's own words.")
     checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row.")
 
@@ -355,6 +389,28 @@ class WorkforceShares(RawModel):
         return (low.isna() | high.isna() | (low <= high)).astype(bool)
 
 
+CORRECTED_TABLES = ("sources", "entities", "entity_presence", "persons", "worker_estimates", "enforcement_actions",
+                    "revenue_wages", "workforce_shares")
+
+
+class Corrections(RawModel):
+    """The log of corrections made when a row was read again against its page: what changed, and why.
+
+    Users can see what a second reading changed in a row they used; the release carries the log.
+    """
+
+    correction_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the correction.")
+    table_name: Series[str] = _vocab(CORRECTED_TABLES, "Table of the corrected row.")
+    row_id: Series[str] = _text("Id of the corrected row (entity_presence: entity_id/iso3/source_id).",
+                                required=True)
+    field: Series[str] = _text("Column that changed ('row' where the whole row was removed).", required=True)
+    before: Series[str] = _text("Value before the correction (empty where it was empty).")
+    after: Series[str] = _text("Value after (empty where it was emptied or the row removed).")
+    reason: Series[str] = _text("Why, in the curator's own words.", required=True)
+    evidence_source_id: Series[str] = _ref("sources.source_id", "Page the correction was read on, if any.")
+    corrected_on: Series[str] = _date("Date of the correction.", required=True)
+
+
 #: The curated tables, in the order they are read (targets of foreign keys first).
 RAW_TABLES: dict[str, type[RawModel]] = {
     "sources": Sources,
@@ -366,6 +422,7 @@ RAW_TABLES: dict[str, type[RawModel]] = {
     "enforcement_actions": EnforcementActions,
     "revenue_wages": RevenueWages,
     "workforce_shares": WorkforceShares,
+    "corrections": Corrections,
 }
 
 #: Primary key of each curated table (entity_presence: its natural key).
@@ -379,6 +436,7 @@ PRIMARY_KEYS = {
     "revenue_wages": ["revenue_id"],
     "persons": ["person_id"],
     "workforce_shares": ["share_id"],
+    "corrections": ["correction_id"],
 }
 
 

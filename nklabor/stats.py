@@ -42,6 +42,19 @@ def _designations(act: pd.DataFrame, src: pd.DataFrame) -> str:
     return f"{int(own.sum())} of {len(des)}"
 
 
+def _sanctions_work(act: pd.DataFrame, persons: pd.DataFrame) -> str:
+    """What a sanctions-compliance analyst needs: bases, references, case numbers, linked defendants, namings."""
+    des = act[act["action_type"] == "sanctions_designation"]
+    pro = act[act["action_type"] == "prosecution"]
+    linked = set(act["target_person_ids"].dropna().str.split(";").explode())
+    return (f"designations with a legal basis: {des['legal_basis'].notna().sum()} of {len(des)}, with a reference: "
+            f"{des['reference'].notna().sum()} of {len(des)}; prosecutions with a case number: "
+            f"{pro['reference'].notna().sum()} of {len(pro)}, with a stage: {pro['stage'].notna().sum()}, with "
+            f"defendants linked: {pro['target_person_ids'].notna().sum()}; persons by naming document: "
+            + _share(persons["naming"]) + f"; persons linked to no action: "
+            f"{(~persons['person_id'].isin(linked)).sum()} of {len(persons)}")
+
+
 def _per_year(t: dict) -> dict[int, int]:
     years = pd.concat([t["worker_estimates"]["as_of"], t["enforcement_actions"]["date"],
                        t["revenue_wages"]["as_of"]]).astype(str).str[:4].astype(int)
@@ -71,10 +84,17 @@ def report() -> str:
               + ", ".join(f"{name} {t[name]['checked_on'].notna().sum()}/{len(t[name])}"
                           for name in ("worker_estimates", "enforcement_actions", "entities", "revenue_wages",
                                        "persons", "workforce_shares")),
+              "rows with a field-by-field reading dated 2026-12-03 (this round): " + ", ".join(
+                  f"{name} {(t[name]['checked_on'] == '2026-12-03').sum()}/{len(t[name])}"
+                  for name in ("worker_estimates", "enforcement_actions", "revenue_wages", "persons")),
               "worker_estimates by scope: " + _share(est["scope"]),
               "sources that copy another publisher's work: "
               f"{src['original_publisher'].notna().sum()} of {len(src)}",
               "designations citing a government or UN page: " + _designations(act, src),
+              "sources by tier: " + _share(src["tier"]),
+              _sanctions_work(act, t["persons"]),
+              f"corrections logged by second readings: {len(t['corrections'])} (rows touched: "
+              f"{t['corrections']['row_id'].nunique()})",
               "rows per as_of year, 2020-2026 (worker_estimates + enforcement_actions + revenue_wages): " + ", ".join(
                   f"{y} {n}" for y, n in _per_year(t).items()),
               "enforcement_actions by type: " + _share(act["action_type"]),

@@ -70,6 +70,9 @@ def _explain_failure(check: str, value: str, column: str, schema: pa.DataFrameSc
     if check.startswith("list_of"):
         allowed = next(c.statistics["allowed"] for c in col.checks if c.name == "list_of")
         return checks.explain_vocab(value, tuple(allowed), is_list=True)
+    if check.startswith("inferred_of"):
+        fields = next(c.statistics["fields"] for c in col.checks if c.name == "inferred_of")
+        return checks.explain_inferred(value, tuple(fields))
     if check.startswith("iso_date"):
         return checks.explain_date(value)
     if check.startswith("country_code"):
@@ -165,7 +168,7 @@ def _closest(value: str, known: set[str]) -> str:
 
 
 #: Tables that start empty and fill as curators find rows; every other table must have rows.
-MAY_BE_EMPTY = {"workforce_shares"}
+MAY_BE_EMPTY = {"workforce_shares", "corrections"}
 
 
 def validate_raw(raw_dir: Path, display_dir: str = "data/raw") -> dict[str, pd.DataFrame]:

@@ -25,7 +25,7 @@ def country_figures(iso3: str, measure: str | None = None, scope: str | None = N
     `counted` columns, so a figure for IT workers only or one city is never read as a national total.
     Conflicting figures stay side by side; `best_estimates` says which of them the reconstruction rests on.
     """
-    from nklabor.schemas import MEASURES, SCOPES
+    from nklabor.vocab import MEASURES, SCOPES
 
     code = args.country(iso3, allow_world=True)
     args.choice("measure", measure, MEASURES) if measure is not None else None

@@ -12,6 +12,7 @@ import pytest
 from conftest import snapshot
 
 from nklabor.build import build
+from nklabor.parquet import read_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,13 +42,13 @@ def test_changed_input_rebuilds(raw_copy: Path, tmp_path: Path):
     messages: list[str] = []
     build(raw_copy, out, log=messages.append)
     assert "wrote" in messages[-1]
-    assert pd.read_parquet(out / "countries.parquet")["note"].tolist()[1] == "edited"
+    assert read_frame(out / "countries.parquet")["note"].tolist()[1] == "edited"
 
 
 def test_typed_outputs(raw_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(raw_copy, out, log=lambda m: None)
-    est = pd.read_parquet(out / "worker_estimates.parquet")
+    est = read_frame(out / "worker_estimates.parquet")
     assert isinstance(est["measure"].dtype, pd.CategoricalDtype)
     assert str(est["count_low"].dtype) == "Int64"
     assert est.loc[est["estimate_id"] == "est-0002", "as_of_precision"].item() == "month"
@@ -57,7 +58,7 @@ def test_typed_outputs(raw_copy: Path, tmp_path: Path):
 def test_country_year_carries_the_envelope_and_the_best_estimate(raw_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(raw_copy, out, log=lambda m: None)
-    cy = pd.read_parquet(out / "country_year.parquet").set_index(["iso3", "year"])
+    cy = read_frame(out / "country_year.parquet").set_index(["iso3", "year"])
     row = cy.loc[("RUS", 2017)]
     assert row["sourced_low"] == 30000 and row["sourced_high"] == 50000 and row["n_national_figures"] == 2
     # the high-confidence official figure weighs far more than the anonymous 'more than 50000'
@@ -71,7 +72,7 @@ def test_country_year_carries_the_envelope_and_the_best_estimate(raw_copy: Path,
 def test_conflicts_listed(raw_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     build(raw_copy, out, log=lambda m: None)
-    conflicts = pd.read_parquet(out / "estimate_conflicts.parquet")
+    conflicts = read_frame(out / "estimate_conflicts.parquet")
     assert conflicts["estimate_ids"].tolist() == ["est-0001;est-0002"]
 
 
@@ -125,10 +126,17 @@ def test_data_dictionary_is_current():
 
 def test_a_year_on_low_confidence_figures_alone_is_flagged(raw_copy: Path, tmp_path: Path):
     path = raw_copy / "worker_estimates.csv"
-    path.write_text(path.read_text().replace("host_government,high,example-agency-2018,p. 1",
-                                             "host_government,low,example-agency-2018,p. 1"))
+    path.write_text(path.read_text().replace("host_government,high,example-agency-2018,,p. 1",
+                                             "host_government,low,example-agency-2018,,p. 1"))
     out = tmp_path / "out"
     build(raw_copy, out, log=lambda m: None)
-    row = pd.read_parquet(out / "country_year.parquet").set_index(["iso3", "year"]).loc[("RUS", 2017)]
+    row = read_frame(out / "country_year.parquet").set_index(["iso3", "year"]).loc[("RUS", 2017)]
     assert bool(row["rests_on_low_confidence"]) and row["best"] > 0
     assert row["sourced_low"] == 30000 and row["sourced_high"] == 50000
+
+
+def test_the_light_table_list_matches_the_schemas():
+    from nklabor.schemas import ALL_TABLES
+    from nklabor.vocab import TABLE_NAMES
+
+    assert list(TABLE_NAMES) == list(ALL_TABLES)

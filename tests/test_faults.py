@@ -24,6 +24,7 @@ from conftest import snapshot
 import nklabor
 from nklabor import manifest
 from nklabor.build import build, settle
+from nklabor.parquet import read_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -223,18 +224,12 @@ def test_load_during_builds_reads_old_or_new_never_a_mix(built, monkeypatch):
             for name in ("countries", "country_year", "worker_estimates"):
                 frame = nklabor.load(name)
                 matches = [v for v, files in versions.items()
-                           if frame.equals(pd.read_parquet(_bytes_io(files[f"{name}.parquet"])))]
+                           if frame.equals(read_frame(files[f"{name}.parquet"]))]
                 assert matches, f"{name} matches neither the old nor the new build"
     finally:
         stop.set()
         builder.join()
     assert_consistent(out)
-
-
-def _bytes_io(data: bytes):
-    import io
-
-    return io.BytesIO(data)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip_byte", "delete", "replace_with_other_table"])

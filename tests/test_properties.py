@@ -28,6 +28,7 @@ from nklabor.schemas import (
     SCOPES,
     SECTORS,
     SOURCE_KINDS,
+    TIERS,
     Sources,
     WorkerEstimates,
 )
@@ -91,7 +92,8 @@ def source(draw, source_id: str) -> dict:
             "author": draw(st.one_of(st.just(""), words)), "published": draw(st.one_of(st.just(""), dates())),
             "url": f"https://example.net/{source_id}", "accessed": draw(dates(full=True)),
             "kind": draw(st.sampled_from(SOURCE_KINDS)), "language": draw(st.from_regex(r"[a-z]{2}", fullmatch=True)),
-            "original_publisher": "", "original_title": "", "note": draw(st.one_of(st.just(""), words))}
+            "original_publisher": "", "original_title": "", "note": draw(st.one_of(st.just(""), words)),
+            "tier": draw(st.sampled_from(TIERS)), "original_url": ""}
 
 
 def to_csv(columns: list[str], rows: list[dict]) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from conftest import FIXTURE_RAW, snapshot
 
+from nklabor.parquet import read_frame
 from nklabor.release import ReleaseError, release
 from nklabor.release import bundle as release_module
 from nklabor.release.fields import table_fields
@@ -184,6 +185,14 @@ def test_data_dictionary_and_citation(bundle: Path):
     assert f'version: "{VERSION}"' in cff and "license: CC-BY-4.0" in cff and "date-released: 2026-" in cff
 
 
+def test_bundled_site_cites_this_release_not_the_last_one(bundle: Path):
+    import html
+
+    page = html.unescape((bundle / "site" / "downloads.html").read_text(encoding="utf-8"))
+    assert (bundle / "CITATION.cff").read_text(encoding="utf-8") in page
+    assert f"version\n{VERSION}," in page or f"version {VERSION}," in page
+
+
 # ----- reproducibility and safety -----------------------------------------------------------------------------
 
 def test_second_build_is_byte_identical(bundle: Path, raw_copy: Path, tmp_path: Path):
@@ -218,7 +227,7 @@ def test_csv_neutralises_formula_cells_in_text_columns(raw_copy: Path, tmp_path:
     assert column("revenue_wages", "value_low") == ["500000000.0"]  # numbers are not text
     con = sqlite3.connect(out / "nklabor.sqlite")
     assert [r[0] for r in con.execute("SELECT note FROM countries ORDER BY iso3")] == payloads[:3]
-    assert pd.read_parquet(out / "parquet" / "countries.parquet")["note"].tolist() == payloads[:3]
+    assert read_frame(out / "parquet" / "countries.parquet")["note"].tolist() == payloads[:3]
 
 
 def test_release_never_modifies_raw(raw_copy: Path, tmp_path: Path):
@@ -233,10 +242,10 @@ def _append(path: Path, line: str) -> None:
 
 def test_only_actual_designations_become_sanctions(raw_copy: Path, tmp_path: Path):
     _append(raw_copy / "entities.csv", "zeta-trading,Zeta Trading,,,intermediary,CHN,,example-news-2019,,")
-    _append(raw_copy / "enforcement_actions.csv", "act-0004,2019-01-01,USA,investigation,CHN,zeta-trading,,,,,,"
-                                                  "Synthetic fixture: an investigation.,example-news-2019,,,")
-    _append(raw_copy / "enforcement_actions.csv", "act-0005,2019-02-01,USA,sanctions_designation,,,,E.O. 13722,,,,"
-                                                  "Synthetic fixture: individuals designated.,example-news-2019,,,")
+    _append(raw_copy / "enforcement_actions.csv", "act-0004,2019-01-01,USA,investigation,CHN,zeta-trading,,,,,,,"
+                                                  "Synthetic fixture: an investigation.,example-news-2019,,,,")
+    _append(raw_copy / "enforcement_actions.csv", "act-0005,2019-02-01,USA,sanctions_designation,,,,E.O. 13722,,,,,"
+                                                  "Synthetic fixture: individuals designated.,example-news-2019,,,,")
     out = make_release(raw_copy, tmp_path)
     entities = [json.loads(line) for line in (out / "entities.ftm.json").read_text().splitlines()]
     assert [e["id"] for e in entities if e["schema"] == "Sanction"] == ["nklabor-sanction-act-0003"]
@@ -259,10 +268,10 @@ def test_second_release_tracks_rows_added_changed_and_removed(raw_copy: Path, tm
     _edit(raw_copy / "countries.csv", "MLT,Malta,Europe,", "MLT,Malta,Europe,edited")
     _edit(raw_copy / "worker_estimates.csv",
           "est-0004,MLT,national,,,,workers_present,workers,2016,,,,presence_only,,,unknown,Example Agency,"
-          "us_government,medium,example-agency-2018,,,\n", "")
+          "us_government,medium,example-agency-2018,,,,,\n", "")
     _append(raw_copy / "worker_estimates.csv", "est-0006,CHN,national,,,,workers_present,workers,2018,,100,100,"
                                                "exact,100,,work,Example Agency,host_government,high,"
-                                               "example-agency-2018,,,")
+                                               "example-agency-2018,,,,,")
     out = make_release(raw_copy, tmp_path, "2026.11.0")
 
     record = manifest(tmp_path, "2026.11.0")
@@ -285,7 +294,7 @@ def test_second_release_tracks_rows_added_changed_and_removed(raw_copy: Path, tm
 
 def test_ids_are_never_reused(raw_copy: Path, tmp_path: Path):
     row = ("est-0004,MLT,national,,,,workers_present,workers,2016,,,,presence_only,,,unknown,Example Agency,"
-           "us_government,medium,example-agency-2018,,,\n")
+           "us_government,medium,example-agency-2018,,,,,\n")
     make_release(raw_copy, tmp_path, "2026.10.0")
     _edit(raw_copy / "worker_estimates.csv", row, "")
     make_release(raw_copy, tmp_path, "2026.10.1")
@@ -351,7 +360,7 @@ def test_release_of_the_real_data(tmp_path: Path):
     report = validate(out / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=out).returncode == 0
-    actions = pd.read_parquet(out / "parquet" / "enforcement_actions.parquet")
+    actions = read_frame(out / "parquet" / "enforcement_actions.parquet")
     designated = actions[(actions["action_type"] == "sanctions_designation") & actions["target_entity_id"].notna()]
     lines = (out / "entities.ftm.json").read_text().splitlines()
     assert sum('"schema": "Sanction"' in line for line in lines) == len(designated)

@@ -29,6 +29,17 @@ from nklabor.estimate.params import Params, params_dict, with_changes
 
 __all__ = ["Params", "with_changes", "params_dict", "run", "estimate_tables", "Result"]
 
+#: The columns of best_estimates and world_year, in order (the schemas in nklabor/schemas.py define them; a test
+#: keeps these equal, so that estimating never needs to import pandera).
+BEST_COLUMNS = ("iso3", "year", "reference_date", "best", "low_80", "high_80", "low_50", "high_50", "basis",
+                "share_in_year", "n_observations", "input_estimate_ids", "rests_on_low_confidence", "display")
+WORLD_COLUMNS = ("year", "reference_date", "best", "low_80", "high_80", "low_50", "high_50", "named_best",
+                 "named_low_80", "named_high_80", "unnamed_best", "unnamed_low_80", "unnamed_high_80",
+                 "unnamed_hosts_expected", "n_countries", "n_countries_counted", "n_countries_presence_only",
+                 "share_observed", "published_low", "published_high", "published_n", "published_figures",
+                 "published_estimate_ids", "published_outside_80", "published_it_low", "published_it_high",
+                 "published_it_estimate_ids", "display")
+
 
 @dataclass
 class Result:
@@ -56,22 +67,28 @@ def run(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None 
     return Result(best, wy, rows, hosts, grid, obs, p)
 
 
-def estimate_tables(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None = None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(best_estimates, world_year), as the build writes them."""
+def estimate_tables(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None = None,
+                    validate: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(best_estimates, world_year), as the build writes them; the build validates them (validate=True)."""
     r = run(estimates, countries, params)
-    return r.best_estimates, r.world_year
+    if not validate:
+        return r.best_estimates, r.world_year
+    from nklabor.schemas import BestEstimates, WorldYear
+
+    return BestEstimates.validate(r.best_estimates), WorldYear.validate(r.world_year)
 
 
 def best_frame(rows: list[dict]) -> pd.DataFrame:
     from nklabor.estimate.present import display
-    from nklabor.schemas import BASES, BestEstimates
+    from nklabor.vocab import BASES
 
-    cols = list(BestEstimates.to_schema().columns)
+    cols = list(BEST_COLUMNS)
     if not rows:
-        return BestEstimates.validate(pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
-            {"year": "Int64", "best": "Int64", "low_80": "Int64", "high_80": "Int64", "low_50": "Int64",
-             "high_50": "Int64", "n_observations": "Int64", "rests_on_low_confidence": bool}))
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
+            {"iso3": "string", "year": "Int64", "reference_date": "string", "best": "Int64", "low_80": "Int64",
+             "high_80": "Int64", "low_50": "Int64", "high_50": "Int64", "share_in_year": "Float64",
+             "n_observations": "Int64", "input_estimate_ids": "string", "rests_on_low_confidence": bool,
+             "display": "string"}).assign(basis=pd.Categorical([], categories=list(BASES)))[cols]
     f = pd.DataFrame(rows)
     q = pd.DataFrame(f["q"].tolist(), columns=["low_80", "low_50", "best", "high_50", "high_80"])
     out = pd.concat([f[["iso3", "year", "reference_date"]], q.round().astype("Int64")], axis=1)
@@ -87,7 +104,7 @@ def best_frame(rows: list[dict]) -> pd.DataFrame:
         out[col] = out[col].astype("string")
     out["year"] = out["year"].astype("Int64")
     out = out.sort_values(["iso3", "year"]).reset_index(drop=True)
-    return BestEstimates.validate(out[cols])
+    return out[cols]
 
 
 class _Callable(types.ModuleType):

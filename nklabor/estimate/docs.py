@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nklabor.estimate import backtest, run
+from nklabor.estimate import backtest, observations, run
 from nklabor.estimate.params import HYPER, Params, load_fitted, spec, with_changes
 from nklabor.estimate.present import display, number
 
@@ -62,7 +62,9 @@ def section(estimates: pd.DataFrame, countries: pd.DataFrame) -> str:
     b80 = new.loc[backtest.PROTOCOLS["b"], "cover_80"]
     a50 = new.loc[backtest.PROTOCOLS["a"], "cover_50"]
     fitted = load_fitted()
-    lines = [START, "", "### In one paragraph", "",
+    fingerprint = observations.fingerprint(result.observations)
+    lines = [START, "", FINGERPRINT.format(fingerprint) + " (observations, copies merged: "
+             f"{len(result.observations.obs)}).", "", "### In one paragraph", "",
              f"In the back-test, a hidden figure fell inside the 80% range the model gave for it {a80:.0%} of the "
              f"time when each figure was hidden with its copies, and {b80:.0%} of the time when a whole "
              f"country-year was hidden; inside the 50% range {a50:.0%} of the time. A perfectly calibrated "
@@ -124,6 +126,21 @@ def section(estimates: pd.DataFrame, countries: pd.DataFrame) -> str:
     lines.append("| hosts' errors all in the same direction (sum of their ranges) | " + " | ".join(cells) + " | - |")
     lines += ["", END]
     return "\n".join(lines) + "\n"
+
+
+FINGERPRINT = "Generated from the data with fingerprint `{}`"
+
+
+def stale_data(path, estimates: pd.DataFrame, countries: pd.DataFrame) -> str | None:
+    """None if the generated part was made from the current data; otherwise one line saying what to run."""
+    from nklabor.estimate import observations
+
+    text = Path(path).read_text(encoding="utf-8")
+    current = observations.fingerprint(observations.build(estimates, countries, Params()))
+    if FINGERPRINT.format(current) in text:
+        return None
+    return ("docs/ESTIMATES.md was generated from other data (rows were added or changed since): run "
+            "`nklabor estimate --fit`, then `nklabor estimate --write-docs`")
 
 
 def write_docs(path, estimates: pd.DataFrame, countries: pd.DataFrame, check: bool = False) -> bool:

@@ -22,7 +22,9 @@ reports of workers without a count are kept as evidence of presence (they decide
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -66,9 +68,14 @@ def decimal_period(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def reference_time(year: int, p: Params) -> float:
-    days = 366.0 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365.0
-    return year + (pd.Timestamp(year=2001 if days == 365 else 2000, month=p.reference_month,
-                                day=p.reference_day).day_of_year - 1) / days
+    return _reference_time(year, p.reference_month, p.reference_day)
+
+
+@lru_cache(maxsize=4096)
+def _reference_time(year: int, month: int, day: int) -> float:
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    day_of_year = (dt.date(2000 if leap else 2001, month, day) - dt.date(2000 if leap else 2001, 1, 1)).days
+    return year + day_of_year / (366.0 if leap else 365.0)
 
 
 def reference_date(year: int, p: Params) -> str:
@@ -152,37 +159,35 @@ def build(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> Observ
                         {k: int(v) for k, v in n_sources.items()})
 
 
+def _text_column(est: pd.DataFrame, name: str) -> list[str]:
+    """A column as plain strings ('' where empty), for keys."""
+    if name not in est.columns:
+        return [""] * len(est)
+    return ["" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+            for v in est[name].astype("object").tolist()]
+
+
 def _merge_copies(est: pd.DataFrame, rows: list, start, end, pstart_text) -> pd.DataFrame:
+    """One observation per group of copies (plain Python over a few hundred rows: no pandas in the loop)."""
     cols = ["obs_id", "ids", "iso3", "t", "year", "role", "kind", "lo", "hi", "grade", "estimator_kind", "as_of",
             "arrival"]
     if not rows:
         return pd.DataFrame(columns=cols)
-    i = np.array([r[0] for r in rows])
-    f = pd.DataFrame({"row": i, "role": [r[1] for r in rows], "kind": [r[2] for r in rows],
-                      "lo": [r[3] for r in rows], "hi": [r[4] for r in rows], "t": [r[5] for r in rows],
-                      "arrival": [r[6] for r in rows]})
-    take = est.iloc[i].reset_index(drop=True)
-    f["estimate_id"] = take["estimate_id"].astype(str).to_numpy()
-    f["iso3"] = take["country_iso3"].astype(str).to_numpy()
-    f["grade"] = take["confidence"].astype(str).to_numpy()
-    f["estimator_kind"] = take["estimator_kind"].astype(str).to_numpy()
-    f["as_of"] = take["as_of"].astype(str).to_numpy()
-    f["start"], f["end"] = start[i], end[i]
-    key_cols = {"scope": "scope", "sub": "subnational", "entity": "entity_id", "measure": "measure",
-                "counted": "counted", "low": "count_low", "high": "count_high"}
-    for k, c in key_cols.items():
-        f[k] = _col(take, c).fillna("").astype(str).to_numpy()
-    f["pstart"] = pstart_text.iloc[i].fillna("").astype(str).to_numpy()
-    # the national stock measures are one measure for copies (Russia's 30,023 appears as permits and present)
-    f.loc[f["role"] == "national", "measure"] = "stock"
-    f.loc[f["role"] != "flow", "pstart"] = ""
-    key = ["iso3", "role", "kind", "scope", "sub", "entity", "measure", "counted", "low", "high", "estimator_kind",
-           "pstart"]
-    f = f.sort_values(key + ["end", "estimate_id"]).reset_index(drop=True)
-    group = np.empty(len(f), dtype=int)
-    n_groups = 0
-    for _, members in f.groupby(key, sort=False, dropna=False).indices.items():
-        members = list(members)
+    text = {c: _text_column(est, c) for c in ("estimate_id", "country_iso3", "confidence", "estimator_kind",
+                                               "as_of", "scope", "subnational", "entity_id", "measure", "counted",
+                                               "count_low", "count_high")}
+    pstart = ["" if v is None else str(v) for v in pstart_text.tolist()]
+    groups: dict[tuple, list[int]] = {}
+    for k, (i, role, kind, lo, hi, t, arrival) in enumerate(rows):
+        # the national stock measures are one measure for copies (Russia's 30,023 appears as permits and present)
+        measure = "stock" if role == "national" else text["measure"][i]
+        key = (text["country_iso3"][i], role, kind, text["scope"][i], text["subnational"][i], text["entity_id"][i],
+               measure, text["counted"][i], text["count_low"][i], text["count_high"][i], text["estimator_kind"][i],
+               pstart[i] if role == "flow" else "")
+        groups.setdefault(key, []).append(k)
+    out = []
+    for members in groups.values():
+        members.sort(key=lambda k: (end[rows[k][0]], text["estimate_id"][rows[k][0]]))
         # one counted period within the other: a chain of such pairs is one figure repeated
         parent = {m: m for m in members}
 
@@ -192,26 +197,24 @@ def _merge_copies(est: pd.DataFrame, rows: list, start, end, pstart_text) -> pd.
                 a = parent[a]
             return a
         for a_i, a in enumerate(members):
+            sa, ea = start[rows[a][0]], end[rows[a][0]]
             for b in members[a_i + 1:]:
-                sa, ea, sb, eb = f.at[a, "start"], f.at[a, "end"], f.at[b, "start"], f.at[b, "end"]
+                sb, eb = start[rows[b][0]], end[rows[b][0]]
                 if (sa <= sb + 1e-9 and eb <= ea + 1e-9) or (sb <= sa + 1e-9 and ea <= eb + 1e-9):
                     parent[root(b)] = root(a)
-        roots = {}
+        by_root: dict[int, list[int]] = {}
         for m in members:
-            r = root(m)
-            if r not in roots:
-                roots[r] = n_groups
-                n_groups += 1
-            group[m] = roots[r]
-    f["group"] = group
-    f["rank"] = f["grade"].map(GRADE_RANK)
-    f["width"] = f["end"] - f["start"]
-    best = f.sort_values(["group", "rank", "width", "estimate_id"]).drop_duplicates("group").set_index("group")
-    ids = f.groupby("group")["estimate_id"].agg(lambda s: tuple(sorted(s)))
-    out = best.assign(ids=ids).reset_index(drop=True)
-    out["obs_id"] = out["ids"].map(lambda t: t[0])
-    out["year"] = np.floor(out["t"]).astype(int)
-    return out.sort_values(["iso3", "t", "obs_id"]).reset_index(drop=True)[cols]
+            by_root.setdefault(root(m), []).append(m)
+        for copies in by_root.values():
+            best = min(copies, key=lambda k: (GRADE_RANK[text["confidence"][rows[k][0]]],
+                                              end[rows[k][0]] - start[rows[k][0]], text["estimate_id"][rows[k][0]]))
+            i, role, kind, lo, hi, t, arrival = rows[best]
+            ids = tuple(sorted(text["estimate_id"][rows[k][0]] for k in copies))
+            out.append((ids[0], ids, text["country_iso3"][i], float(t), int(np.floor(t)), role, kind, float(lo),
+                        float(hi), text["confidence"][i], text["estimator_kind"][i], text["as_of"][i],
+                        bool(arrival)))
+    out.sort(key=lambda r: (r[2], r[3], r[0]))
+    return pd.DataFrame(out, columns=cols)
 
 
 def fingerprint(obs: Observations) -> str:

@@ -16,7 +16,20 @@ from pathlib import Path
 FITTED_FILE = Path(__file__).with_name("fitted.py")
 #: The hyperparameters fitted by likelihood (the names of the Params fields that default to the fit).
 HYPER = ("level_mean", "level_slope", "level_sd", "ou_sd", "ou_rate", "jump_rate", "error_sd_high",
-         "error_sd_medium", "error_sd_low", "error_df", "arrival_retention")
+         "error_ratio_medium", "error_ratio_low", "error_df", "arrival_retention")
+#: Used only where fitted.py lacks a hyperparameter (a fit older than the model): a rough earlier fit.
+FALLBACK = {"level_mean": 6.0, "level_slope": 0.5, "level_sd": 1.8, "ou_sd": 1.0, "ou_rate": 0.1, "jump_rate": 0.3,
+            "error_sd_high": 0.15, "error_ratio_medium": 1.5, "error_ratio_low": 1.5, "error_df": 4.0,
+            "arrival_retention": 0.1}
+#: Grades in order of trust; each grade's error scale is the one above it times a ratio of at least 1.
+GRADES = ("high", "medium", "low")
+
+
+def error_sds(hyper: dict) -> dict:
+    """Error scale of each grade: high, medium = high x ratio_medium, low = medium x ratio_low (ratios >= 1)."""
+    high = hyper["error_sd_high"]
+    medium = high * max(hyper["error_ratio_medium"], 1.0)
+    return {"high": high, "medium": medium, "low": medium * max(hyper["error_ratio_low"], 1.0)}
 
 
 def _p(default, kind, help_text: str, *, lo=None, hi=None, choices=None, hyper: bool = False):
@@ -64,12 +77,14 @@ class Params:
                                               "level)", lo=0.0, hi=20.0, hyper=True)
     error_sd_high: float | None = _p(None, float, "error scale of high-confidence figures (log units)", lo=0.01,
                                      hi=5.0, hyper=True)
-    error_sd_medium: float | None = _p(None, float, "error scale of medium-confidence figures (log units)",
-                                       lo=0.01, hi=5.0, hyper=True)
-    error_sd_low: float | None = _p(None, float, "error scale of low-confidence figures (log units)", lo=0.01,
-                                    hi=5.0, hyper=True)
-    error_df: float | None = _p(None, float, "degrees of freedom of the Student t errors (small: heavy tails)",
-                                lo=1.0, hi=200.0, hyper=True)
+    error_ratio_medium: float | None = _p(None, float, "error scale of medium-confidence figures as a multiple of "
+                                                       "high's (at least 1: grades keep their order)", lo=1.0,
+                                          hi=100.0, hyper=True)
+    error_ratio_low: float | None = _p(None, float, "error scale of low-confidence figures as a multiple of "
+                                                    "medium's (at least 1)", lo=1.0, hi=100.0, hyper=True)
+    error_df: float | None = _p(None, float, "degrees of freedom of the Student t errors (small: heavy tails; at "
+                                             "least 2, so the errors have a finite variance)",
+                                lo=2.0, hi=200.0, hyper=True)
     arrival_retention: float | None = _p(None, float, "share of workers who arrived in a counted period still "
                                                       "there at its end (arrivals as lower bounds)", lo=0.001, hi=1.0,
                                          hyper=True)
@@ -85,11 +100,11 @@ class Params:
         """The hyperparameters in use: the fit, with any values set explicitly."""
         if all(getattr(self, name) is not None for name in HYPER):
             return {name: getattr(self, name) for name in HYPER}
-        fitted = load_fitted()["values"]
+        fitted = {**FALLBACK, **load_fitted()["values"]}
         return {name: (getattr(self, name) if getattr(self, name) is not None else fitted[name]) for name in HYPER}
 
     def error_sd(self, grade: str) -> float:
-        return self.hyper()[f"error_sd_{grade}"]
+        return error_sds(self.hyper())[grade]
 
 
 def spec() -> dict[str, dict]:
@@ -119,7 +134,7 @@ def _type_name(kind) -> str:
 
 def _check(name: str, value, meta: dict):
     from nklabor.args import ArgumentError, _closest
-    from nklabor.schemas import ESTIMATOR_KINDS
+    from nklabor.vocab import ESTIMATOR_KINDS
 
     kind, lo, hi = meta["type"], meta["min"], meta["max"]
     bad = f"estimate parameter {name}={value!r}"

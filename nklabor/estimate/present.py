@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from nklabor import words
+
 METHOD = "docs/ESTIMATES.md"
 
 BASIS_WORDS = {
@@ -30,27 +32,21 @@ BASIS_WORDS = {
 
 
 def round2(value: float) -> int:
-    """Two significant figures (9,137 -> 9,100; 24,495 -> 24,000; 7 -> 7)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value < 0.5:
-        return 0
-    digits = int(math.floor(math.log10(value)))
-    if digits < 2:
-        return int(round(value)) if digits < 1 else int(round(value, -(digits - 1)))
-    step = 10 ** (digits - 1)
-    return int(round(value / step) * step)
+    """Two significant figures (9,137 -> 9,100; 24,495 -> 24,000; 7 -> 7), as `nklabor.words` rounds everywhere."""
+    return words.round2(value) or 0
 
 
 def number(value) -> str:
-    return f"{round2(float(value)):,}"
+    return words.number(value)
 
 
 def display(best, low_80, high_80, zero: bool = False) -> str:
-    """'about 9,000 (80% range 4,000-20,000)': the only way a reconstructed figure is written for people."""
+    """'about 9,100 (80% range 4,000-20,000)': `words.about`, the one way a reconstruction is written for people."""
     if zero:
         return "0 (official count of zero)"
     if best is None or pd.isna(best):
         return ""
-    return f"about {number(best)} (80% range {number(low_80)}-{number(high_80)})"
+    return words.about(float(best), float(low_80), float(high_80))
 
 
 def range_words(low_80, high_80) -> str:

@@ -27,7 +27,7 @@ import pandas as pd
 from nklabor.estimate import model
 from nklabor.estimate.model import Event, Grid
 from nklabor.estimate.observations import Observations, reference_date, reference_time
-from nklabor.estimate.params import Params
+from nklabor.estimate.params import Params, error_sds
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
@@ -47,9 +47,17 @@ class Host:
     delta: float = 0.0             # level shift: the host's log counts are the grid's plus delta
 
 
+LIK_COLUMNS = ("t", "kind", "lo", "hi", "grade", "arrival")
+
+
 def arrays(obs: pd.DataFrame) -> tuple:
     """The columns the likelihood needs, as plain lists (fast to loop over)."""
-    return tuple(obs[c].tolist() for c in ("t", "kind", "lo", "hi", "grade", "arrival"))
+    return tuple(obs[c].tolist() for c in LIK_COLUMNS)
+
+
+def columns(obs: pd.DataFrame) -> dict:
+    """Every column of the observations as a numpy array (sliced per host; no pandas in the loops)."""
+    return {c: obs[c].to_numpy() for c in obs.columns}
 
 
 def level_shift(hyper: dict, n_sources: int) -> float:
@@ -64,11 +72,12 @@ def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict |
     items = []
     shift = math.log(hyper["arrival_retention"])
     cols = obs if isinstance(obs, tuple) else arrays(obs)
+    sds = error_sds(hyper)
     for i, (t, kind, lo, hi, grade, arrival) in enumerate(zip(*cols)):
         lo, hi = lo - delta, hi - delta
         if arrival:
             lo, hi = lo + shift, hi + shift
-        lik = grid.likelihood(kind, lo, hi, hyper[f"error_sd_{grade}"])
+        lik = grid.likelihood(kind, lo, hi, sds[grade])
         items.append((t, 0, i, Event(t, lik=lik, obs=i)))
     for t in zero_times:
         items.append((t, 1, 0, Event(t, reset=True)))
@@ -83,15 +92,20 @@ def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict |
     return events, obs_events
 
 
-def fit_host(grid: Grid, iso3: str, obs: pd.DataFrame, zero_times, ref_times, p: Params, delta: float = 0.0
-             ) -> Host:
-    events, obs_events = make_events(grid, obs, zero_times, ref_times, p, delta=delta)
+def fit_host(grid: Grid, iso3: str, obs: pd.DataFrame, zero_times, ref_times, p: Params, delta: float = 0.0,
+             cols: dict | None = None) -> Host:
+    """The host's forward-backward pass; `cols` are its observations' columns as arrays (from `columns`)."""
+    cols = cols if cols is not None else columns(obs)
+    lik_cols = tuple(cols[c].tolist() for c in LIK_COLUMNS)
+    events, obs_events = make_events(grid, lik_cols, zero_times, ref_times, p, delta=delta)
     if not events:
         events = [Event(0.0)]
     alpha_pre, alpha, beta, trans, loglik = model.forward_backward(grid, events)
     seg = np.cumsum([0] + [1 if ev.reset else 0 for ev in events[:-1]])
-    return Host(iso3, events, obs.reset_index(drop=True), obs_events, seg, alpha_pre, alpha, beta, trans, loglik,
+    host = Host(iso3, events, obs.reset_index(drop=True), obs_events, seg, alpha_pre, alpha, beta, trans, loglik,
                 delta)
+    host._cols = cols
+    return host
 
 
 def row_years(evidence_t: np.ndarray, zero_t: np.ndarray, p: Params) -> list[tuple[int, str]]:
@@ -128,16 +142,17 @@ def _prepare(host: Host, p: Params) -> dict:
     if getattr(host, "_cache", None) is not None:
         return host._cache
     hyper = p.hyper()
-    o = host.obs
-    kind = o["kind"].to_numpy(dtype=object)
-    sd = np.array([hyper[f"error_sd_{g}"] for g in o["grade"]], dtype=float)
-    width = np.where(kind == "interval", o["hi"].to_numpy(dtype=float) - o["lo"].to_numpy(dtype=float), 0.0)
+    o = getattr(host, "_cols", None) or columns(host.obs)
+    kind = o["kind"]
+    sds = error_sds(hyper)
+    sd = np.array([sds[g] for g in o["grade"]], dtype=float)
+    width = np.where(kind == "interval", o["hi"].astype(float) - o["lo"].astype(float), 0.0)
     prec = 1.0 / (sd ** 2 + width ** 2 / 12.0)
     prec = np.where(kind == "interval", prec, prec / 4.0)
-    host._cache = {"t": o["t"].to_numpy(dtype=float), "prec": prec, "rate": hyper["ou_rate"] + hyper["jump_rate"],
-                   "seg": host.segment[np.asarray(host.obs_events, dtype=int)] if len(o) else np.zeros(0, int),
-                   "national": (o["role"] == "national").to_numpy(dtype=bool),
-                   "year": o["year"].to_numpy(dtype=int), "low": (o["grade"] == "low").to_numpy(dtype=bool),
+    n = len(kind)
+    host._cache = {"t": o["t"].astype(float), "prec": prec, "rate": hyper["ou_rate"] + hyper["jump_rate"],
+                   "seg": host.segment[np.asarray(host.obs_events, dtype=int)] if n else np.zeros(0, int),
+                   "national": o["role"] == "national", "year": o["year"].astype(int), "low": o["grade"] == "low",
                    "ids": list(o["ids"]), "obs_id": list(o["obs_id"])}
     return host._cache
 
@@ -185,26 +200,43 @@ def posterior(host: Host, grid: Grid, j: int) -> np.ndarray:
     return model.marginal(grid, host.alpha[j] * host.beta[j])
 
 
+def _split(frame: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """iso3 -> (start, stop) of its rows in a frame sorted by iso3."""
+    if frame.empty:
+        return {}
+    codes = frame["iso3"].to_numpy().astype(str)
+    uniq, first = np.unique(codes, return_index=True)
+    stops = np.append(first[1:], len(codes))
+    return {u: (int(a), int(b)) for u, a, b in zip(uniq, first, stops)}
+
+
 def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params) -> tuple[list[dict], dict]:
     """Rows (one dict per host and year, with its binned posterior under 'hist') and the fitted hosts."""
     rows, hosts = [], {}
-    by_obs = dict(tuple(obs.obs.groupby("iso3")))
-    by_presence = dict(tuple(obs.presence.groupby("iso3")))
-    by_zero = dict(tuple(obs.zeros.groupby("iso3")))
-    empty_obs = obs.obs.iloc[0:0]
+    frame = obs.obs.sort_values(["iso3", "t", "obs_id"], kind="stable").reset_index(drop=True)
+    cols = columns(frame)
+    spans = _split(frame)
+    presence = obs.presence.sort_values(["iso3", "t"], kind="stable").reset_index(drop=True)
+    pr_spans = _split(presence)
+    pr_t, pr_year = presence["t"].to_numpy(dtype=float), presence["year"].to_numpy(dtype=int)
+    pr_ids = presence["estimate_id"].to_numpy().astype(str)
+    zeros = obs.zeros
+    z_spans = _split(zeros)
+    z_t, z_ids = zeros["t"].to_numpy(dtype=float), zeros["estimate_id"].to_numpy().astype(str)
+    hyper = p.hyper()
     for iso3 in sorted(set(countries["iso3"].astype(str))):
-        o = by_obs.get(iso3, empty_obs)
-        pr = by_presence.get(iso3)
-        z = by_zero.get(iso3)
-        evidence = np.concatenate([o["t"].to_numpy(dtype=float),
-                                   pr["t"].to_numpy(dtype=float) if pr is not None else np.zeros(0)])
-        zero_t = np.sort(z["t"].to_numpy(dtype=float)) if z is not None else np.zeros(0)
+        a, b = spans.get(iso3, (0, 0))
+        pa, pb = pr_spans.get(iso3, (0, 0))
+        za, zb = z_spans.get(iso3, (0, 0))
+        evidence = np.concatenate([cols["t"][a:b].astype(float), pr_t[pa:pb]])
+        zero_t = np.sort(z_t[za:zb])
         years = row_years(evidence, zero_t, p)
         if not years:
             continue
         est_years = [y for y, what in years if what == "estimate"]
-        delta = level_shift(p.hyper(), obs.n_sources.get(iso3, 1))
-        host = fit_host(grid, iso3, o, zero_t, [reference_time(y, p) for y in est_years], p, delta)
+        delta = level_shift(hyper, obs.n_sources.get(iso3, 1))
+        host = fit_host(grid, iso3, frame.iloc[a:b], zero_t, [reference_time(y, p) for y in est_years], p, delta,
+                        cols={c: v[a:b] for c, v in cols.items()})
         hosts[iso3] = host
         ref_events = {}
         k = 0
@@ -216,17 +248,19 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
             base = {"iso3": iso3, "year": y, "reference_date": reference_date(y, p)}
             if what == "zero":
                 t = reference_time(y, p)
-                zid = z[z["t"] <= t].sort_values("t").iloc[-1]
+                zt = z_t[za:zb]
+                last = zt[zt <= t].max()
                 rows.append({**base, "q": (0.0,) * 5, "basis": "official_zero", "share_in_year": None,
-                             "n_observations": 1, "ids": list(z[z["t"] == zid["t"]]["estimate_id"]),
+                             "n_observations": 1, "ids": list(z_ids[za:zb][zt == last]),
                              "rests_on_low_confidence": False, "main": [], "hist": None})
                 continue
             j = ref_events[y]
             hist = posterior(host, grid, j)
             q = np.exp(model.quantiles(grid, hist, QUANTILES) + delta)
             info = describe_row(host, j, y, p)
-            if info["basis"] in ("presence_only",) and pr is not None:
-                window = pr[(pr["year"] <= y) & (pr["year"] >= y - p.still_there_years)]
-                info["ids"] = sorted(window["estimate_id"])
+            if info["basis"] in ("presence_only",) and pb > pa:
+                py = pr_year[pa:pb]
+                window = (py <= y) & (py >= y - p.still_there_years)
+                info["ids"] = sorted(pr_ids[pa:pb][window])
             rows.append({**base, "q": tuple(q), **info, "hist": hist, "delta": delta})
     return rows, hosts

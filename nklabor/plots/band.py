@@ -49,8 +49,8 @@ def series(iso3: str = "WLD", *, start=None, end=None, flows: bool = False, ax=N
         raise args.ArgumentError(f"no best estimates for {code}: workers are reported there but never in a year "
                                  f"that can be estimated; see nklabor figures {code}")
     first, last = int(band["year"].min()), int(band["year"].max())
-    start = args.year(start, first=first, last=last) if start is not None else first
-    end = args.year(end, first=first, last=last) if end is not None else last
+    start = args.data_year(start) if start is not None else first
+    end = args.data_year(end) if end is not None else last
     if start > end:
         raise args.ArgumentError(f"start {start} is after end {end}")
     style.use_agg_without_display()

@@ -63,11 +63,6 @@ def shared_scale(panel: pd.DataFrame | None = None) -> SymbolScale:
 OBSERVED = ("observed",)
 
 
-def map_years(panel: pd.DataFrame | None = None) -> tuple[int, int]:
-    panel = nklabor.load("country_year") if panel is None else panel
-    return int(panel["year"].min()), int(panel["year"].max())
-
-
 def map_rows(year: int, panel: pd.DataFrame | None = None) -> pd.DataFrame:
     """The host countries with anything to show in `year`: one row each, with what kind of symbol and which
     action families apply."""
@@ -296,8 +291,7 @@ def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolSca
     from nklabor import args
 
     panel = nklabor.load("country_year")
-    first, last = map_years(panel)
-    year = args.year(year, first=first, last=last)
+    year = args.data_year(year)
     args.choice("labels", labels, ["name", "iso3"])
     style.use_agg_without_display()
     import matplotlib.pyplot as plt
@@ -335,8 +329,7 @@ def deployment_maps(years, *, ncols: int = 2, labels: str = "iso3", scale: Symbo
     from nklabor import args
 
     panel = nklabor.load("country_year")
-    first, last = map_years(panel)
-    years = [args.year(y, first=first, last=last) for y in ([years] if isinstance(years, (int, str)) else years)]
+    years = [args.data_year(y) for y in ([years] if isinstance(years, (int, str)) else years)]
     if not years:
         raise args.ArgumentError("give at least one year")
     scale = scale or shared_scale(panel)

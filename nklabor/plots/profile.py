@@ -9,7 +9,7 @@ import nklabor
 from nklabor.derive import point_figure
 from nklabor.plots import style
 from nklabor.plots.timeline import actor_handles, draw_actions, mark_key_dates, select_actions
-from nklabor.schemas import FLOW_MEASURES, MEASURES
+from nklabor.vocab import FLOW_MEASURES, MEASURES
 
 KNOWN_MARKERS = {"workers_present": "o", "work_permits_valid": "s", "workers_repatriated": "v",
                  "work_permits_issued": "D", "arrivals": ">", "departures": "<", "visas_issued": "p"}
@@ -102,8 +102,8 @@ def country_profile(iso3: str, *, ax=None, start=None, end=None, measures=None, 
 
     iso3 = args.country(iso3)
     measures = args.choices("measure", measures, MEASURES)
-    start = args.year(start, first=1900, last=2100) if start is not None else None
-    end = args.year(end, first=1900, last=2100) if end is not None else None
+    start = args.data_year(start) if start is not None else None
+    end = args.data_year(end) if end is not None else None
     style.use_agg_without_display()
     import matplotlib.pyplot as plt
 

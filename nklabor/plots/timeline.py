@@ -7,7 +7,7 @@ from matplotlib.lines import Line2D
 
 import nklabor
 from nklabor.plots import style
-from nklabor.schemas import ACTION_TYPES
+from nklabor.vocab import ACTION_TYPES
 
 
 def _as_list(value) -> list[str] | None:
@@ -29,10 +29,8 @@ def select_actions(countries=None, entities=None, types=None, start=None, end=No
     countries = args.choices("country", [c.upper() for c in _as_list(countries)] if countries else None, known)
     entities = args.choices("entity", _as_list(entities), nklabor.load("entities")["entity_id"].astype(str))
     types = args.choices("action type", _as_list(types), ACTION_TYPES)
-    years = acts["date"].astype(str).str[:4].astype(int)
-    first, last = (1900, 2100) if allow_empty else (int(years.min()), int(years.max()))
-    start = args.year(start, first=first, last=last) if start is not None else None
-    end = args.year(end, first=first, last=last) if end is not None else None
+    start = args.data_year(start) if start is not None else None
+    end = args.data_year(end) if end is not None else None
     if countries:
         acts = acts[acts["target_country_iso3"].isin(countries) | acts["actor"].isin(countries)]
     if entities:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nklabor.parquet import read_frame
 from nklabor.paths import ROOT, processed_dir, raw_dir
 from nklabor.release import formats as writers
 from nklabor.release import history
@@ -58,7 +59,7 @@ def _published(processed: Path, record: dict) -> dict[str, pd.DataFrame]:
         info = record["outputs"].get(name)
         if info is None:
             raise ReleaseError(f"{name}: not in {processed}; rebuild with `python -m nklabor build --force`")
-        frame = pd.read_parquet(processed / info["file"])
+        frame = read_frame(processed / info["file"])
         expected = [f.name for f in table_fields(name, release=False)]
         if list(frame.columns) != expected:
             raise ReleaseError(f"{name}: processed columns {list(frame.columns)} differ from the schema {expected}; "
@@ -204,7 +205,7 @@ def _write_bundle(folder: Path, frames: dict[str, pd.DataFrame], manifest: dict,
     write_release_workbook(frames, folder / "nklabor.xlsx", manifest)
     from nklabor.site import build_site
 
-    build_site(folder / "site", log=lambda m: None, tables=frames)
+    build_site(folder / "site", log=lambda m: None, tables=frames, citation=citation(manifest), version=version)
     upto = {v: m for v, m in manifests.items() if history.parse_version(v) <= history.parse_version(version)}
     texts = {"DATA_DICTIONARY.md": _dictionary(), "CHANGELOG.md": history.render_changelog(upto),
              "CITATION.cff": citation(manifest), "LICENSE": _licence(version),

@@ -352,18 +352,21 @@ def _methods() -> str:
     return page("Methods", body)
 
 
-def _downloads(t, out: Path, files: list[tuple[str, str, int]]) -> str:
+def _downloads(t, out: Path, files: list[tuple[str, str, int]], cff: str | None = None,
+               version: str | None = None) -> str:
+    """The downloads page; a release passes its own citation and version, so the page never shows the last one."""
     from nklabor.paths import ROOT
 
+    if cff is None:
+        cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8") if (ROOT / "CITATION.cff").exists() else ""
     rows = [[f'<a href="{e(p)}">{e(p)}</a>', f"{size:,}", f"<code>{digest}</code>"] for p, digest, size in files]
-    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8") if (ROOT / "CITATION.cff").exists() else ""
     body = f"""<h1>Downloads</h1>
 <p>Every table as CSV (UTF-8, one row per record), with its SHA-256 checksum. The
 <a href="data/DATA_DICTIONARY.html">data dictionary</a> describes every column. Published releases (CSV, parquet,
 SQLite, a workbook, a Frictionless Data Package) are made with <code>make release</code>.</p>
 {table(["File", "Bytes", "SHA-256"], rows)}
 <h2>How to cite</h2><p>nklabor contributors, <em>nklabor: North Korean overseas labour dataset</em>, version
-{e(nklabor.__version__)}, CC BY 4.0. Please also cite the original sources of the figures you use (the sources
+{e(version or nklabor.__version__)}, CC BY 4.0. Please also cite the original sources of the figures you use (the sources
 table).</p><pre>{e(cff)}</pre>"""
     return page("Downloads", body)
 
@@ -394,9 +397,11 @@ def _list_page(title, intro, rows, headers) -> str:
 
 # ----- build -----------------------------------------------------------------------------------------------------
 
-def build_site(out: Path | None = None, log=print, tables: dict[str, pd.DataFrame] | None = None) -> Path:
+def build_site(out: Path | None = None, log=print, tables: dict[str, pd.DataFrame] | None = None,
+               citation: str | None = None, version: str | None = None) -> Path:
     """Write the site to `out` (default dist/site) via a temporary folder, so a failed build leaves the last one.
-    `tables` defaults to the processed tables of the current build (a release passes its own)."""
+    `tables` defaults to the processed tables of the current build; a release passes its own tables, citation
+    and version, so everything in its bundle comes from the new version's metadata."""
     import time
 
     from nklabor.paths import ROOT
@@ -423,7 +428,7 @@ def build_site(out: Path | None = None, log=print, tables: dict[str, pd.DataFram
         (root / "data" / "DATA_DICTIONARY.html").write_text(dict_html, encoding="utf-8")
         pages = {"index.html": _home(t, names), "actions.html": _actions(t, names, src),
                  "sources.html": _sources(t), "methods.html": _methods(), "search.html": _search(),
-                 "downloads.html": _downloads(t, root, files)}
+                 "downloads.html": _downloads(t, root, files, citation, version)}
         best = t["best_estimates"]
         latest = best.sort_values("year").groupby("iso3").tail(1).set_index("iso3")
         pages["countries.html"] = _list_page(

@@ -13,6 +13,7 @@ HERE = Path(__file__).parent
 FIXTURE = HERE.parent / "fixtures" / "raw"
 E, A, S, C, N, P = ("worker_estimates", "enforcement_actions", "sources", "countries", "entities",
                     "entity_presence")
+P2, K = "persons", "corrections"
 
 
 def sub(old: str, new: str, count: int = 1):
@@ -30,8 +31,8 @@ W = "data/raw/worker_estimates.csv"
 
 # name: (table, mutation of the text, or bytes function, expected lines)
 CASES = {
-    "ragged_row": (E, sub("p. 1,,\n", "p. 1,,,extra\n"),
-                   [f"{W}:2: -: '24 fields': row has 24 fields but the header has 23"]),
+    "ragged_row": (E, sub("p. 1,,,\n", "p. 1,,,,extra\n"),
+                   [f"{W}:2: -: '26 fields': row has 26 fields but the header has 25"]),
     "unbalanced_quote": (E, sub("about 30000", '"about 30000'),
                          [f"{W}:2: -: '': malformed CSV (check the quotes on this line): unexpected end of data"]),
     "misspelled_header": (E, sub("estimator_kind", "estimator_knd"),
@@ -101,8 +102,8 @@ CASES = {
                                 "you mean 'logging'?)"]),
     "unknown_entity_kind": (N, sub("dprk_dispatcher", "dispatcher"),
                             ["data/raw/entities.csv:2: kind: 'dispatcher': unknown value 'dispatcher'"]),
-    "dangling_source_id": (E, sub("host_government,high,example-agency-2018,p. 3",
-                                  "host_government,high,example-agency-2019,p. 3"),
+    "dangling_source_id": (E, sub("host_government,high,example-agency-2018,,p. 3",
+                                  "host_government,high,example-agency-2019,,p. 3"),
                            [f"{W}:4: source_id: 'example-agency-2019': no such source_id in sources.csv (did you "
                             "mean 'example-agency-2018'?)"]),
     "dangling_entity_id": (A, sub("RUS,example-construction-co", "RUS,example-constructon-co"),
@@ -113,7 +114,7 @@ CASES = {
                              ["data/raw/entities.csv:2: source_ids: 'nope': no such source_id in sources.csv"]),
     "presence_unknown_country": (P, sub("example-construction-co,RUS", "example-construction-co,POL"),
                                  ["data/raw/entity_presence.csv:2: iso3: 'POL': no such iso3 in countries.csv"]),
-    "duplicate_presence": (P, append("example-construction-co,RUS,example-agency-2018,p. 9"),
+    "duplicate_presence": (P, append("example-construction-co,RUS,example-agency-2018,p. 9,"),
                            ["data/raw/entity_presence.csv:2: entity_id: 'example-construction-co': the same entity, "
                             "country and source appear twice"]),
     "source_without_url": (S, sub("https://example.org/news", ""),
@@ -146,8 +147,8 @@ CASES = {
                          [f"{W}:3: count_low: '50000': an at_most figure has count_high and an empty count_low"]),
     "period_after_as_of": (E, sub("2019-12,2018-01", "2019-12,2020-01"),
                            [f"{W}:4: period_start: '2020-01': must not be later than the end of as_of"]),
-    "empty_required": (E, sub(",work,Example Agency,host_government,high,example-agency-2018,p. 1",
-                              ",work,,host_government,high,example-agency-2018,p. 1"),
+    "empty_required": (E, sub(",work,Example Agency,host_government,high,example-agency-2018,,p. 1",
+                              ",work,,host_government,high,example-agency-2018,,p. 1"),
                        [f"{W}:2: estimator: '': required value is empty"]),
     "unknown_actor": (A, sub(",USA,tip_rating", ",XX,tip_rating"),
                       ["data/raw/enforcement_actions.csv:3: actor: 'XX': not an ISO 3166-1 alpha-3 country code or "
@@ -171,6 +172,25 @@ CASES = {
                             "persons.csv"]),
     "tip_without_tier": (A, sub("TVPA,Tier 3", "TVPA,"),
                          ["data/raw/enforcement_actions.csv:3: value: '': a tip_rating needs the tier in value"]),
+    "unknown_tier": (S, sub("Synthetic fixture row.,primary,", "Synthetic fixture row.,primery,"),
+                     ["data/raw/sources.csv:2: tier: 'primery': unknown value 'primery' (did you mean 'primary'?); "
+                      "allowed: primary, outlet, copy, aggregator"]),
+    "inferred_unknown_field": (E, sub("example-agency-2018,,p. 1,,", "example-agency-2018,,p. 1,confidnce: a guess,"),
+                               [f"{W}:2: inferred: 'confidnce: a guess': write 'field: why; field: why', each field "
+                                "one of country_iso3, scope"]),
+    "inferred_without_why": (E, sub("example-agency-2018,,p. 1,,", "example-agency-2018,,p. 1,as_of,"),
+                             [f"{W}:2: inferred: 'as_of': write 'field: why; field: why'"]),
+    "stage_not_prosecution": (A, sub("Tier 3,,,,Synthetic", "Tier 3,,,plea,Synthetic"),
+                              ["data/raw/enforcement_actions.csv:3: stage: 'plea': only a prosecution has a stage"]),
+    "own_source_as_other": (A, sub("Synthetic fixture: a rating.,example-news-2019,,",
+                                   "Synthetic fixture: a rating.,example-news-2019,example-news-2019,"),
+                            ["data/raw/enforcement_actions.csv:3: other_source_ids: 'example-news-2019': lists the "
+                             "row's own source_id; list only other pages"]),
+    "unknown_naming": (P2, sub("Director of an example bureau,,,,", "Director of an example bureau,,,listed,"),
+                       ["data/raw/persons.csv:2: naming: 'listed': unknown value 'listed'"]),
+    "correction_unknown_table": (K, append("cor-0001,estimates,est-0001,count_low,1,2,typo,,2026-12-01"),
+                                 ["data/raw/corrections.csv:2: table_name: 'estimates': unknown value 'estimates' "
+                                  "(did you mean 'worker_estimates'?)"]),
 }
 
 
