@@ -39,7 +39,7 @@ PROTOCOLS = {"a": "(a) each figure hidden with its copies", "b": "(b) whole coun
              "c1": "(c) hidden after a date, 1 year ahead", "c2": "(c) hidden after a date, 2 years ahead"}
 
 
-def _window(host, j0: int, j1: int, hidden: set, use_beta: bool) -> tuple[list, list]:
+def _window(host, j0: int, j1: int, hidden: set, use_beta: bool, host_grid=None) -> tuple[list, list]:
     """Forward and backward messages over events j0..j1 with the `hidden` events' likelihoods left out."""
     a = host._prior if j0 == 0 else host.alpha[j0 - 1]
     fwd = []
@@ -52,6 +52,7 @@ def _window(host, j0: int, j1: int, hidden: set, use_beta: bool) -> tuple[list, 
         if ev.lik is not None and j not in hidden:
             a = a * ev.lik
             a = a / a.sum()
+            a[a < model.TINY] = 0.0
     if not use_beta:
         return fwd, [None] * len(fwd)
     b = host.beta[j1]
@@ -62,8 +63,9 @@ def _window(host, j0: int, j1: int, hidden: set, use_beta: bool) -> tuple[list, 
         bl = b * ev.lik if (ev.lik is not None and j not in hidden) else b
         T = host.trans[j]
         if T is not None:
-            bl = bl @ T.T
+            bl = bl @ host_grid.transposed(T)
         b = bl / bl.sum()
+        b[b < model.TINY] = 0.0
     return fwd, bwd
 
 
@@ -110,7 +112,7 @@ def new_method(result, p: Params) -> pd.DataFrame:
             idx = np.flatnonzero(np.floor(t_ev) == y)
             j0, j1 = int(idx[0]), int(idx[-1])
             hidden = {j for j in range(j0, j1 + 1) if j in obs_ev}
-            fwd, bwd = _window(host, j0, j1, hidden, use_beta=True)
+            fwd, bwd = _window(host, j0, j1, hidden, use_beta=True, host_grid=grid)
             for i in targets:
                 j = host.obs_events[i]
                 if j0 <= j <= j1:

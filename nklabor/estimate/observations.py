@@ -178,7 +178,7 @@ def _merge_copies(est: pd.DataFrame, rows: list, start, end, pstart_text) -> pd.
                                                "count_low", "count_high")}
     pstart = ["" if v is None else str(v) for v in pstart_text.tolist()]
     groups: dict[tuple, list[int]] = {}
-    for k, (i, role, kind, lo, hi, t, arrival) in enumerate(rows):
+    for k, (i, role, kind, *_rest) in enumerate(rows):
         # the national stock measures are one measure for copies (Russia's 30,023 appears as permits and present)
         measure = "stock" if role == "national" else text["measure"][i]
         key = (text["country_iso3"][i], role, kind, text["scope"][i], text["subnational"][i], text["entity_id"][i],

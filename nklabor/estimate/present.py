@@ -8,7 +8,6 @@ stay available as attributes and DataFrames.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
