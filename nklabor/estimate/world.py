@@ -85,6 +85,11 @@ def published(estimates: pd.DataFrame) -> pd.DataFrame:
 
 
 def _figure_text(r) -> str:
+    return f"{figure_words(r)} ({r['estimator_kind']}, {r['confidence']}; {r['ids']})"
+
+
+def figure_words(r) -> str:
+    """A published figure as its source words it: 'at least 50,000', '50,000-80,000', '100,000'."""
     lo, hi, q = r["count_low"], r["count_high"], str(r["qualifier"])
     if q == "at_least":
         v = f"at least {int(lo):,}"
@@ -94,7 +99,7 @@ def _figure_text(r) -> str:
         v = f"{int(lo):,}-{int(hi):,}"
     else:
         v = f"{int(hi if pd.notna(hi) else lo):,}"
-    return f"{v} ({r['estimator_kind']}, {r['confidence']}; {r['ids']})"
+    return v
 
 
 def world_year(rows: list[dict], estimates: pd.DataFrame, countries: pd.DataFrame, grid: model.Grid,
@@ -180,3 +185,34 @@ def world_year(rows: list[dict], estimates: pd.DataFrame, countries: pd.DataFram
                 "display"):
         frame[col] = frame[col].astype("string")
     return frame[list(WORLD_COLUMNS)]
+
+
+def decompose(rows: list[dict], grid: model.Grid, year: int, p: Params) -> list[tuple[str, float, float, float]]:
+    """(part, median, 10th, 90th percentile) of each part of the named hosts' total in `year`: the two largest
+    hosts that year, the other hosts with whole-country figures, hosts with lower bounds only, hosts never
+    counted; then the simulated sum and the sum of the hosts' medians (the gap is the right tails)."""
+    from nklabor import words
+
+    rng = np.random.default_rng(p.seed)
+    here = sorted((r for r in rows if r["year"] == year and r["hist"] is not None), key=lambda r: r["iso3"])
+    largest = [r["iso3"] for r in sorted(here, key=lambda r: -r["q"][2])[:2]]
+    parts = [(words.country(c), lambda r, c=c: r["iso3"] == c) for c in largest]
+    parts += [("other hosts with whole-country figures", lambda r: r["iso3"] not in largest and r["basis"] in (
+                  "observed", "blended", "interpolated", "extrapolated")),
+              ("hosts with lower bounds only", lambda r: r["iso3"] not in largest and r["basis"] == "bounds_only"),
+              ("hosts reported, never counted", lambda r: r["basis"] == "presence_only")]
+    out, medians = [], 0.0
+    total = np.zeros(p.world_draws)
+    for name, test in parts:
+        part = np.zeros(p.world_draws)
+        for r in here:
+            if test(r):
+                part += _sample(rng, grid, r["hist"], p.world_draws, r["delta"])
+                medians += r["q"][2]
+        total += part
+        q = np.quantile(part, [0.5, 0.1, 0.9])
+        out.append((name, float(q[0]), float(q[1]), float(q[2])))
+    q = np.quantile(total, [0.5, 0.1, 0.9])
+    out.append(("all named hosts (simulated sum)", float(q[0]), float(q[1]), float(q[2])))
+    out.append(("sum of the named hosts' medians", medians, float("nan"), float("nan")))
+    return out
