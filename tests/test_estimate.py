@@ -106,11 +106,12 @@ def test_world_simulation_is_deterministic(hand):
 
 @pytest.mark.parametrize("changes, message", [
     ({"carry": 1}, "unknown estimate parameter 'carry'"),
-    ({"ou_rate": "fast"}, "estimate parameter ou_rate='fast': must be a number"),
-    ({"ou_rate": -1}, "estimate parameter ou_rate=-1: out of range; allowed: 0.001 to 20"),
+    ({"ou_rate": "fast"}, "estimate parameter ou_rate must be a number, not 'fast'"),
+    ({"ou_rate": -1}, "estimate parameter ou_rate=-1.0 is out of range; allowed: 0.001 to 20"),
     ({"still_there_years": 1.5}, "must be a whole number"),
     ({"use_low_confidence": 3}, "must be true or false"),
-    ({"exclude_estimator_kinds": "journalist"}, "unknown estimator kind 'journalist'"),
+    ({"error_ratio_low": 0.5}, "error_ratio_low=0.5 is out of range; allowed: 1 to 100"),
+    ({"exclude_estimator_kinds": "journalist"}, "unknown value of exclude_estimator_kinds: 'journalist'"),
     ({"exclude_estimator_kinds": 5}, "must be estimator kinds"),
 ])
 def test_params_errors_are_one_line(changes, message):
@@ -213,3 +214,19 @@ def test_column_lists_match_the_schemas():
 
     assert BEST_COLUMNS == tuple(BestEstimates.to_schema().columns)
     assert WORLD_COLUMNS == tuple(WorldYear.to_schema().columns)
+
+
+def test_backtest_on_a_small_case_scores_every_protocol():
+    """The back-test's machinery on the hand-made case (the real data's back-test runs in the docs check)."""
+    from nklabor.estimate import backtest
+
+    rows = HAND.to_dict("records") + [row("e12", "AAA", "2019", 9000, confidence="medium", kind="researcher"),
+                                      row("e13", "AAA", "2012", 3000, confidence="low", kind="media")]
+    out = backtest.backtest(frame(rows), COUNTRIES)
+    new = out["new"].set_index("protocol")
+    assert backtest.PROTOCOLS["a"] in new.index and backtest.PROTOCOLS["b"] in new.index
+    assert new["cover_80"].between(0, 1).all() and (new["median_width_80"] > 0).all()
+    rows_a = out["new_rows"].query("protocol == 'a'")
+    assert {"q10", "q50", "q90", "y"} <= set(rows_a.columns)
+    assert (rows_a["q10"] <= rows_a["q50"]).all() and (rows_a["q50"] <= rows_a["q90"]).all()
+    assert "Old method" in backtest.report(out)

@@ -133,21 +133,21 @@ def _type_name(kind) -> str:
 
 
 def _check(name: str, value, meta: dict):
-    from nklabor.args import ArgumentError, _closest
+    """The value parsed and checked against its field's metadata (messages as `nklabor.args.parameters` words them)."""
+    from nklabor.args import ArgumentError, choice
     from nklabor.vocab import ESTIMATOR_KINDS
 
     kind, lo, hi = meta["type"], meta["min"], meta["max"]
-    bad = f"estimate parameter {name}={value!r}"
+    bad = f"estimate parameter {name}"
     if kind in ("kinds", "ids"):
         if isinstance(value, str):
             value = tuple(v.strip() for v in value.split(",") if v.strip())
         if not isinstance(value, (list, tuple, set, frozenset)) or not all(isinstance(v, str) for v in value):
-            raise ArgumentError(f"{bad}: must be {_type_name(kind)} (a string or a list of strings)")
+            raise ArgumentError(f"{bad} must be {_type_name(kind)} (a string or a list of strings), not {value!r}")
         value = tuple(sorted(set(value))) if kind == "ids" else tuple(dict.fromkeys(value))
         if kind == "kinds":
             for v in value:
-                if v not in ESTIMATOR_KINDS:
-                    raise ArgumentError(f"{bad}: unknown estimator kind {v!r}; {_closest(v, list(ESTIMATOR_KINDS))}")
+                choice(f"value of {name}:", v, ESTIMATOR_KINDS)
         return value
     if value is None and meta["hyper"]:
         return None
@@ -155,26 +155,22 @@ def _check(name: str, value, meta: dict):
         if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
             return value.strip().lower() in ("true", "1", "yes")
         if not isinstance(value, bool):
-            raise ArgumentError(f"{bad}: must be true or false")
+            raise ArgumentError(f"{bad} must be true or false, not {value!r}")
         return value
-    if isinstance(value, str):
-        try:
-            value = int(value) if kind is int else float(value)
-        except ValueError:
-            raise ArgumentError(f"{bad}: must be {_type_name(kind)}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ArgumentError(f"{bad}: must be {_type_name(kind)}")
-    if kind is int:
-        if isinstance(value, float) and not value.is_integer():
-            raise ArgumentError(f"{bad}: must be a whole number")
-        value = int(value)
-    else:
-        value = float(value)
-        if not math.isfinite(value):
-            raise ArgumentError(f"{bad}: must be a finite number")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ArgumentError(f"{bad}: out of range; allowed: {lo} to {hi}")
-    return value
+    word = _type_name(kind)
+    try:
+        if isinstance(value, bool) or (kind is int and isinstance(value, float) and not value.is_integer()):
+            raise ValueError
+        number = kind(str(value).strip()) if isinstance(value, str) else kind(value)
+        if isinstance(value, (int, float)) and kind is int:
+            number = int(value)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{bad} must be {word}, not {value!r}") from None
+    if kind is float and not math.isfinite(number):
+        raise ArgumentError(f"{bad} must be a finite number, not {value!r}")
+    if (lo is not None and number < lo) or (hi is not None and number > hi):
+        raise ArgumentError(f"{bad}={number} is out of range; allowed: {lo:g} to {hi:g}")
+    return number
 
 
 def with_changes(base: Params | None = None, **changes) -> Params:
