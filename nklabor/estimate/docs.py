@@ -79,10 +79,12 @@ def section(estimates: pd.DataFrame, countries: pd.DataFrame) -> str:
              f"country-year was hidden; inside the 50% range {a50:.0%} of the time. A perfectly calibrated "
              f"model would score 80% and 50%. The tables below give the rest, the old method beside it, and "
              f"where the method falls short.", "",
-             "### Fitted hyperparameters (maximum likelihood)", "",
+             "### Fitted hyperparameters (maximum likelihood, one stated prior)", "",
              f"Fitted by `nklabor estimate --fit` on {fitted['n_observations']} distinct observations of "
              f"{fitted['n_hosts']} hosts (log likelihood {fitted['loglik']:.1f}); stored in "
-             f"`nklabor/estimate/fitted.py`, checked current by a test.", "",
+             f"`nklabor/estimate/fitted.py` (with one prior, on the degrees of freedom; log posterior "
+             f"{fitted.get('log_posterior', fitted['loglik']):.1f}). When rows are added, the build uses them anyway "
+             f"and says they are stale.", "",
              "| parameter | fitted value | what it is |", "|---|---:|---|"]
     table = spec()
     for name in HYPER:

@@ -7,23 +7,23 @@ tests use them anyway and say they are stale; then run `nklabor estimate --fit` 
 
 FIT = {
     "evaluations": 48,
-    "fingerprint": "691923f6b0a89503",
-    "log_posterior": -160.417,
-    "loglik": -160.914,
+    "fingerprint": "05340c83703f144c",
+    "log_posterior": -160.623,
+    "loglik": -161.12,
     "n_hosts": 34,
-    "n_observations": 241,
-    "seconds": 26.7,
+    "n_observations": 242,
+    "seconds": 9.7,
     "values": {
         "arrival_retention": 0.01,
         "error_df": 2.01,
-        "error_ratio_low": 3.1222,
+        "error_ratio_low": 3.1219,
         "error_ratio_medium": 1.1319,
         "error_sd_high": 0.0612,
-        "jump_rate": 1.4233,
+        "jump_rate": 1.4232,
         "level_mean": 4.978,
-        "level_sd": 1.5926,
-        "level_slope": 0.7603,
+        "level_sd": 1.5928,
+        "level_slope": 0.7607,
         "ou_rate": 0.005,
-        "ou_sd": 1.3732
+        "ou_sd": 1.3725
     }
 }
