@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 import nklabor
+from nklabor import words
 from nklabor.site import svg
 
 ASSETS = Path(__file__).parent / "assets"
@@ -120,21 +121,22 @@ def _home(t, names) -> str:
                                                                          else r.count_low)) / 2),
                f"{r.as_of}: {r.count_as_stated} ({r.estimator})", False) for r in wld.itertuples()
               if r.as_of_date.year >= 2000]
-    chart = svg.band_chart(years, ww["low"].astype(float), ww["best"].astype(float), ww["high"].astype(float),
+    chart = svg.band_chart(years, ww["low_80"].astype(float), ww["best"].astype(float), ww["high_80"].astype(float),
                            points, title="DPRK workers abroad, all host countries: best estimate and interval",
                            desc="Sum of the host countries' best estimates per year (a reconstruction), the interval "
                                 "as a band, and the worldwide figures that sources published as points.",
                            gid="world-series", key_years=KEY_YEARS)
     by_year = {}
     for y, g in best[best["year"] >= 2000].groupby("year"):
-        by_year[int(y)] = [{"iso3": r.iso3, "best": int(r.best), "low": int(r.low), "high": int(r.high),
+        by_year[int(y)] = [{"iso3": r.iso3, "best": int(r.best), "low": int(r.low_80), "high": int(r.high_80),
                             "basis": str(r.basis),
                             "imputed": str(r.basis) != "observed" or bool(r.rests_on_low_confidence)}
                            for r in g.itertuples()]
     year_tables = []
     for y in sorted(by_year, reverse=True):
-        rows = [[f'<a href="countries/{r["iso3"]}.html">{e(names.get(r["iso3"], r["iso3"]))}</a>', num(r["best"]),
-                 f'{num(r["low"])}-{num(r["high"])}', e(r["basis"])]
+        rows = [[f'<a href="countries/{r["iso3"]}.html">{e(names.get(r["iso3"], r["iso3"]))}</a>',
+                 words.number(r["best"]), f'{words.number(r["low"])}\u2013{words.number(r["high"])}',
+                 e(words.label("basis", r["basis"]))]
                 for r in sorted(by_year[y], key=lambda r: -r["best"])]
         hidden = "" if y == latest else " hidden"
         year_tables.append(f'<div class="year-table" data-year="{y}"{hidden}>'
@@ -145,7 +147,8 @@ def _home(t, names) -> str:
     lw = w.loc[latest]
     peak = int(w["best"].idxmax())
     pw = w.loc[peak]
-    rows = [[str(y), num(w.loc[y, "low"]), num(w.loc[y, "best"]), num(w.loc[y, "high"]),
+    rows = [[str(y), words.number(w.loc[y, "low_80"]), words.number(w.loc[y, "best"]),
+             words.number(w.loc[y, "high_80"]),
              num(w.loc[y, "n_countries_counted"]), num(w.loc[y, "n_countries_presence_only"]),
              f"{num(w.loc[y, 'published_low'])}-{num(w.loc[y, 'published_high'])}"
              if pd.notna(w.loc[y, "published_low"]) else ""] for y in sorted(years, reverse=True)]
@@ -154,11 +157,13 @@ def _home(t, names) -> str:
 figures for {t['countries'].shape[0]} host countries, {len(t['entities'])} organisations and
 {len(t['enforcement_actions'])} enforcement actions, each citing one of {len(t['sources'])} sources.</p>
 <section class="headline" aria-label="Headline numbers">
-<div><span class="big">{num(lw['best'])}</span><span>best estimate for {latest}, all host countries
-(interval {num(lw['low'])}-{num(lw['high'])}); {num(lw['n_countries_counted'])} countries counted,
+<div><span class="big">{words.number(lw['best'])}</span><span>best estimate for {latest}, all host countries
+(80% range {words.number(lw['low_80'])}-{words.number(lw['high_80'])}); {num(lw['n_countries_counted'])} countries
+counted,
 {num(lw['n_countries_presence_only'])} with presence only. A reconstruction.</span></div>
-<div><span class="big">{num(pw['best'])}</span><span>best estimate for {peak}, the highest year
-(interval {num(pw['low'])}-{num(pw['high'])}). Sources then published {num(pw['published_low'])}-{num(pw['published_high'])}.</span></div>
+<div><span class="big">{words.number(pw['best'])}</span><span>best estimate for {peak}, the highest year
+(80% range {words.number(pw['low_80'])}-{words.number(pw['high_80'])}). Sources then published
+{num(pw['published_low'])}-{num(pw['published_high'])}.</span></div>
 </section>
 <h2 id="map">Map</h2>
 <p><label for="year">Year</label> <select id="year">{options}</select></p>
@@ -198,8 +203,8 @@ def _country(iso3, t, names, src) -> str:
            for r in stock.itertuples()]
     parts = [f"<h1>{e(name)}</h1>"]
     if len(b):
-        chart = svg.band_chart(list(b["year"]), b["low"].astype(float), b["best"].astype(float),
-                               b["high"].astype(float), pts, title=f"DPRK workers in {name}: best estimate",
+        chart = svg.band_chart(list(b["year"]), b["low_80"].astype(float), b["best"].astype(float),
+                               b["high_80"].astype(float), pts, title=f"DPRK workers in {name}: best estimate",
                                desc=f"Best estimate per year for {name} (reconstruction) with its interval, and the "
                                     "sourced stock figures as points.", gid="series", key_years=KEY_YEARS)
         parts.append(f"<figure>{chart}<figcaption>Line and band: best estimate for each year and its interval, a "
@@ -208,7 +213,7 @@ def _country(iso3, t, names, src) -> str:
                      "</figcaption></figure>")
         parts.append("<h2>Best estimates</h2>" + table(
             ["Year", "Best", "Low", "High", "Basis", "Rests on unnamed sources only"],
-            [[str(r.year), num(r.best), num(r.low), num(r.high), e(r.basis),
+            [[str(r.year), words.number(r.best), words.number(r.low_80), words.number(r.high_80), e(r.basis),
               "yes" if r.rests_on_low_confidence else ""] for r in b.sort_values("year", ascending=False)
              .itertuples()], "Reconstructions; the basis says how each year was reached"))
     else:
@@ -434,7 +439,7 @@ def build_site(out: Path | None = None, log=print, tables: dict[str, pd.DataFram
         pages["countries.html"] = _list_page(
             "Host countries", "Every country where sources report DPRK workers, with its latest best estimate "
             "(a reconstruction) and the number of sourced figures.",
-            [[f'<a href="countries/{i}.html">{e(names[i])}</a>', e(r), num(latest.loc[i, "best"])
+            [[f'<a href="countries/{i}.html">{e(names[i])}</a>', e(r), words.number(latest.loc[i, "best"])
               if i in latest.index else "", e(latest.loc[i, "year"]) if i in latest.index else "",
               str(int((t["worker_estimates"]["country_iso3"] == i).sum()))]
              for i, r in sorted(zip(t["countries"]["iso3"], t["countries"]["region"].astype(str)),

@@ -10,6 +10,8 @@ import math
 from functools import lru_cache
 from html import escape
 
+from nklabor import words
+
 WORKERS = "#b2182b"
 BAND = "#f4c7c3"
 INK = "#222222"
@@ -151,7 +153,8 @@ def world_map(by_year: dict[int, list[dict]], default_year: int, *, names: dict[
                 continue
             x, y = points[r["iso3"]]
             name = escape(names.get(r["iso3"], r["iso3"]))
-            tip = (f"{name} {year}: best {r['best']:,} ({r['low']:,}-{r['high']:,}), {r['basis']}")
+            tip = (f"{name} {year}: {words.about(r['best'], r['low'], r['high'])}, "
+                   f"{words.label('basis', r['basis'])} (a reconstruction)")
             if r["best"] == 0:
                 out.append(f'<text x="{x}" y="{y + 4}" text-anchor="middle" class="zero">×<title>{tip}</title>'
                            f"</text>")
