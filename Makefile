@@ -51,7 +51,8 @@ stats: data
 screening: data
 	$(PY) -m nklabor screen --evaluate
 
-# make estimate: the leave-one-out back-test of the best estimates (docs/ESTIMATES.md).
+# make estimate: whether the fitted hyperparameters belong to the current data, then the back-test of the best
+# estimates, three protocols, new method and old (docs/ESTIMATES.md). A stale fit is reported, never fatal.
 estimate: data
 	$(PY) -m nklabor estimate --backtest
 

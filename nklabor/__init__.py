@@ -32,8 +32,8 @@ def __getattr__(name: str):
 
     if name in _PLOTS:
         return getattr(import_module("nklabor.plots"), name)
-    if name in _MODULES:
-        return import_module(f"nklabor.{name}")
+    if name in _MODULES or name == "estimate":
+        return import_module(f"nklabor.{name}")  # nklabor.estimate: a package you can call (see _estimate)
     raise AttributeError(f"module 'nklabor' has no attribute {name!r}")
 
 
@@ -63,17 +63,27 @@ def describe(name: str):
     return table_dictionary(args.table(name))
 
 
-def estimate(**params) -> dict:
+def _estimate(exclude_estimate_ids=(), **params) -> dict:
     """Recompute the reconstruction with your own choices; returns {"best_estimates": ..., "world_year": ...}.
 
-    Parameters are the fields of `nklabor.estimate_params()` (docs/ESTIMATES.md), for example
-    `nklabor.estimate(exclude_estimator_kinds=("media", "testimony"))` or `nklabor.estimate(carry_years=1)`.
+    `exclude_estimate_ids`: figures to leave out, with their copies ("what if this figure is wrong?"). Other
+    parameters are those of `nklabor.estimate_params()` (docs/ESTIMATES.md), for example
+    `nklabor.estimate(exclude_estimator_kinds=("media", "testimony"))` or `nklabor.estimate(ou_rate=0.5)`.
     """
-    from nklabor import reconstruct as method
+    from nklabor import estimate as method
 
+    if exclude_estimate_ids:
+        params["exclude_estimate_ids"] = exclude_estimate_ids
     p = method.with_changes(**params)
-    best = method.best_estimates(load("worker_estimates"), load("countries"), p)
-    return {"best_estimates": best, "world_year": method.world_year(best, load("worker_estimates"))}
+    if p.exclude_estimate_ids:
+        known = set(load("worker_estimates")["estimate_id"].astype(str))
+        for eid in p.exclude_estimate_ids:
+            if eid not in known:
+                from nklabor.args import _closest
+
+                raise ArgumentError(f"unknown estimate id {eid!r}; {_closest(eid, sorted(known))}")
+    best, world_ = method.estimate_tables(load("worker_estimates"), load("countries"), p)
+    return {"best_estimates": best, "world_year": world_}
 
 
 def screen(names, threshold: float | None = None, countries=None, birth_dates=None):
@@ -95,38 +105,47 @@ def entity(name: str) -> dict:
 
 
 def estimate_params() -> dict:
-    """The reconstruction's parameters and their current values."""
-    from nklabor.reconstruct import params_dict
+    """The estimation's parameters and the values in use (hyperparameters: fitted by likelihood)."""
+    from nklabor.estimate import params_dict
 
     return params_dict()
 
 
-def best_figure(iso3: str, year: int) -> dict:
-    """How many DPRK workers were in `iso3` in `year`: the reconstructed best figure, its interval and basis, and
-    the sourced figures of that country and year (with titles and URLs) beside the ones the figure rests on."""
+def best_figure(iso3: str, year: int):
+    """How many DPRK workers were in `iso3` in `year`: printed, a paragraph (rounded figure, its range in words,
+    basis, main sources with dates, where the method is); `.inputs` lists the figures it rests on, heaviest
+    first, and `.sourced_figures` every figure of that country dated in the year."""
     from nklabor import args, views
+    from nklabor.estimate.present import Figure
 
+    if isinstance(iso3, str) and iso3.strip().upper() == "WLD":
+        raise ArgumentError("WLD is the world, not a host country: use nklabor.world(year) for the worldwide total")
     code = args.country(iso3)
     y = args.data_year(year)
     best = load("best_estimates")
     row = best[(best["iso3"] == code) & (best["year"] == y)]
+    name = str(load("countries").set_index("iso3").loc[code, "name"])
     figures = views.country_figures(code)
     figures = figures[figures["as_of"].astype(str).str[:4] == str(y)].reset_index(drop=True)
     if row.empty:
-        return {"iso3": code, "year": y, "best": None, "low": None, "high": None, "basis": None,
-                "note": "no figure and no report of workers in or near this year", "sourced_figures": figures}
+        return Figure(code, name, y, None, None, None, None, None, None, None, "", sourced_figures=figures)
     r = row.iloc[0]
     ids = str(r["input_estimate_ids"]).split(";") if isinstance(r["input_estimate_ids"], str) else []
-    return {"iso3": code, "year": y, "best": int(r["best"]), "low": int(r["low"]), "high": int(r["high"]),
-            "basis": str(r["basis"]), "rests_on_low_confidence": bool(r["rests_on_low_confidence"]),
-            "kind": "reconstruction (docs/ESTIMATES.md)", "inputs": views.figures_by_id(ids),
-            "sourced_figures": figures}
+    inputs = views.figures_by_id(ids)
+    order = {eid: i for i, eid in enumerate(ids)}
+    inputs = inputs.assign(_o=inputs["estimate_id"].map(order)).sort_values("_o").drop(columns="_o")
+    return Figure(code, name, y, str(r["reference_date"]), int(r["best"]), int(r["low_80"]), int(r["high_80"]),
+                  int(r["low_50"]), int(r["high_50"]), str(r["basis"]), str(r["display"]),
+                  n_observations=int(r["n_observations"]), rests_on_low_confidence=bool(r["rests_on_low_confidence"]),
+                  inputs=inputs.reset_index(drop=True), sourced_figures=figures)
 
 
-def world(year: int) -> dict:
-    """The worldwide total for `year`: reconstructed best and interval, the countries behind it, and the worldwide
-    figures that sources published that year (all-sector and IT-workers-only kept apart)."""
-    from nklabor import args, views
+def world(year: int):
+    """DPRK workers abroad in `year`: printed, a paragraph; `.countries` the hosts behind the total, `.published`
+    the worldwide figures sources published that year (copies merged), `.published_it_only` IT-only figures."""
+    from nklabor import args
+    from nklabor.estimate.present import World
+    from nklabor.estimate.world import published
 
     w = load("world_year")
     y = args.data_year(year)
@@ -134,18 +153,32 @@ def world(year: int) -> dict:
         raise args.ArgumentError(f"no worldwide reconstruction for {y}: it starts in {int(w['year'].min())}")
     r = w[w["year"] == y].iloc[0]
     best = load("best_estimates")
-    parts = best[(best["year"] == y) & (best["best"] > 0)].sort_values("best", ascending=False)
+    names = load("countries").set_index("iso3")["name"].astype(str)
+    parts = best[(best["year"] == y) & (best["basis"] != "official_zero")].sort_values("best", ascending=False)
+    parts = parts.assign(name=parts["iso3"].map(names))[["iso3", "name", "best", "low_80", "high_80", "basis",
+                                                          "display"]].reset_index(drop=True)
+    pub = published(load("worker_estimates"))
+    pub = pub[pub["year"] == y] if len(pub) else pub
+    src = load("sources")[["source_id", "title", "url"]]
+    cols = ["ids", "as_of", "count_low", "count_high", "qualifier", "count_as_stated", "estimator",
+            "estimator_kind", "confidence", "title", "url"]
+    pub = pub.merge(src, on="source_id", how="left")[cols + ["it"]] if len(pub) else pd_empty(cols + ["it"])
+    it = pub["it"].astype(bool)
+    share = r["share_observed"]
+    return World(y, str(r["reference_date"]), int(r["best"]), int(r["low_80"]), int(r["high_80"]), int(r["low_50"]),
+                 int(r["high_50"]), str(r["display"]), int(r["unnamed_best"]), int(r["unnamed_low_80"]),
+                 int(r["unnamed_high_80"]), int(r["n_countries"]), int(r["n_countries_presence_only"]),
+                 None if share is None or share != share else float(share),
+                 None if r["published_outside_80"] is None or str(r["published_outside_80"]) == "<NA>"
+                 else bool(r["published_outside_80"]),
+                 countries=parts, published=pub[~it].drop(columns="it").reset_index(drop=True),
+                 published_it_only=pub[it].drop(columns="it").reset_index(drop=True))
 
-    def ids(col):
-        return str(r[col]).split(";") if isinstance(r[col], str) else []
 
-    return {"year": y, "best": int(r["best"]), "low": int(r["low"]), "high": int(r["high"]),
-            "kind": "reconstruction: sum of best_estimates (docs/ESTIMATES.md)",
-            "share_observed": None if r["share_observed"] is None or r["share_observed"] != r["share_observed"]
-            else float(r["share_observed"]),
-            "countries": parts[["iso3", "low", "best", "high", "basis"]].reset_index(drop=True),
-            "published": views.figures_by_id(ids("published_estimate_ids")),
-            "published_it_only": views.figures_by_id(ids("published_it_estimate_ids"))}
+def pd_empty(cols):
+    import pandas as pd
+
+    return pd.DataFrame(columns=cols)
 
 
 def load(name: str):

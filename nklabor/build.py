@@ -170,6 +170,11 @@ def build(raw: Path | None = None, out: Path | None = None, *, force: bool = Fal
 
         # Process data.
         tables = derive_all(frames, RAW_TABLES)
+        from nklabor.estimate.fit import staleness
+
+        stale = staleness(tables["worker_estimates"], tables["countries"])
+        if stale:
+            log(f"nklabor: note: {stale}")
 
         # Save outputs: every table to a temporary file first, then switch them all in, the manifest last.
         staged, outputs = [], {}

@@ -7,6 +7,11 @@ import pandas as pd
 from nklabor import analyst, words
 from nklabor.args import ArgumentError
 
+#: A look-up below the screening threshold takes the best name if it scores at least this and leads the next
+#: organisation by at least LOOKUP_LEAD points (a one-letter typo in a long name scores in the high 80s).
+LOOKUP_MIN = 80
+LOOKUP_LEAD = 10
+
 
 def entity(name: str, tables: dict | None = None) -> dict:
     """The best-matching entity's card: names, status, designations, linked persons, host countries, actions and
@@ -18,8 +23,12 @@ def entity(name: str, tables: dict | None = None) -> dict:
     tables = analyst.loaded(tables)
     index = scr.Index(tables)
     found = scr.screen([name], threshold=0, index=index)
-    ents = found[found["kind"] == "entity"]
-    if ents.empty or ents["score"].iloc[0] < scr.DEFAULT_THRESHOLD:
+    ents = found[found["kind"] == "entity"].drop_duplicates("matched_id")
+    top = ents["score"].iloc[0] if len(ents) else 0
+    runner_up = ents["score"].iloc[1] if len(ents) > 1 else 0
+    # A look-up asks for one organisation and shows which one it chose, so a typo ("Mansudea") may still find it:
+    # below the screening threshold, the best name is taken when it is close enough and clearly ahead.
+    if top < scr.DEFAULT_THRESHOLD and not (top >= LOOKUP_MIN and top - runner_up >= LOOKUP_LEAD):
         closest = ", ".join(f"'{r.matched_name}' ({r.score})" for r in found.head(3).itertuples())
         raise ArgumentError(f"no organisation matches {name!r} (score >= {scr.DEFAULT_THRESHOLD}); closest: "
                             f"{closest or 'none'}")

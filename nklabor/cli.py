@@ -35,11 +35,15 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("estimate", help="the reconstructed best figures: a country, the world, or the back-test")
     e.add_argument("iso3", nargs="?", help="host country ISO3 code, or WLD for the world total (default WLD)")
     e.add_argument("--year", help="one year only")
-    e.add_argument("--backtest", action="store_true", help="leave-one-out back-test of the method")
+    e.add_argument("--backtest", action="store_true", help="back-test of the method (three protocols, new and old)")
+    e.add_argument("--fit", action="store_true", help="fit the hyperparameters by likelihood into "
+                                                      "nklabor/estimate/fitted.py")
     e.add_argument("--write-docs", action="store_true", help="rewrite the measured part of docs/ESTIMATES.md")
     e.add_argument("--check-docs", action="store_true", help="exit 1 if docs/ESTIMATES.md is stale")
+    e.add_argument("--status", action="store_true", help="say whether the fitted hyperparameters belong to the "
+                                                         "current data")
     e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="change a parameter, e.g. --set carry_years=1 (see docs/ESTIMATES.md)")
+                   help="change a parameter, e.g. --set ou_rate=0.5 (see docs/ESTIMATES.md)")
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
     d.add_argument("--check", action="store_true", help="exit 1 if the file on disk is stale")
     sc = sub.add_parser("screen", help="screen a name, or a CSV/xlsx column of names, against entities and persons")
@@ -180,22 +184,39 @@ def _estimate(args) -> int:
 
     import nklabor
     from nklabor import args as check
-    from nklabor import reconstruct
+    from nklabor import estimate
 
-    params = reconstruct.with_changes(**_parse_sets(args.set))
+    params = estimate.with_changes(**_parse_sets(args.set))
+    if args.fit:
+        from nklabor.estimate import fit
+
+        record = fit.fit(nklabor.load("worker_estimates"), nklabor.load("countries"), params)
+        fit.write(record)
+        print(f"wrote nklabor/estimate/fitted.py: {record['values']}")
+        return 0
     if args.write_docs or args.check_docs:
+        from nklabor.estimate import docs
         from nklabor.paths import ROOT
 
-        ok = reconstruct.write_docs(ROOT / "docs" / "ESTIMATES.md", nklabor.load("worker_estimates"),
-                                    nklabor.load("countries"), check=args.check_docs)
+        ok = docs.write_docs(ROOT / "docs" / "ESTIMATES.md", nklabor.load("worker_estimates"),
+                             nklabor.load("countries"), check=args.check_docs)
         if not ok:
             print("docs/ESTIMATES.md is stale; run `nklabor estimate --write-docs`", file=sys.stderr)
             return 1
         print("docs/ESTIMATES.md is current" if args.check_docs else "wrote docs/ESTIMATES.md")
         return 0
+    if args.backtest or args.status:
+        from nklabor.estimate.fit import staleness
+
+        stale = staleness(nklabor.load("worker_estimates"), nklabor.load("countries"))
+        print(f"note: {stale}" if stale else "fitted hyperparameters: current (fitted on the data as they are)")
+        if args.status:
+            return 0
     if args.backtest:
-        result = reconstruct.backtest(nklabor.load("worker_estimates"), nklabor.load("countries"), params)
-        print(reconstruct.backtest_report(result))
+        from nklabor.estimate import backtest
+
+        result = backtest.backtest(nklabor.load("worker_estimates"), nklabor.load("countries"), params)
+        print(backtest.report(result))
         return 0
     tables = nklabor.estimate(**_parse_sets(args.set)) if args.set else {
         "best_estimates": nklabor.load("best_estimates"), "world_year": nklabor.load("world_year")}
@@ -204,13 +225,14 @@ def _estimate(args) -> int:
     if args.year is not None:
         y = check.data_year(args.year)
         frame = frame[frame["year"] == y]
-    cols = (["year", "low", "best", "high", "n_countries_counted", "n_countries_presence_only", "share_observed",
-             "published_low", "published_high", "published_it_low", "published_it_high"] if code == "WLD" else
-            ["year", "low", "best", "high", "basis", "n_inputs", "rests_on_low_confidence"])
-    with pd.option_context("display.max_rows", None, "display.width", 200):
+    cols = (["year", "display", "unnamed_best", "n_countries_counted", "n_countries_presence_only",
+             "share_observed", "published_low", "published_high", "published_outside_80"] if code == "WLD" else
+            ["year", "display", "basis", "n_observations", "rests_on_low_confidence"])
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
         print(frame[cols].to_string(index=False))
-    print(f"\nReconstruction for {code}, not a sourced figure: method and limits in docs/ESTIMATES.md; the "
-          f"sourced figures: `nklabor figures {code}`.")
+    print(f"\nReconstruction for {code} at 1 July of each year (a model's median and 80% range, rounded), not a "
+          f"sourced figure: method, measured error and limits in docs/ESTIMATES.md; the sourced figures: "
+          f"`nklabor figures {code}`.")
     return 0
 
 

@@ -86,8 +86,9 @@ def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.D
     out = out.join(national.assign(h=national["count_high"].fillna(national["count_low"]))
                    .groupby(key)["h"].max().rename("sourced_high"))
     b = best.assign(iso3=best["iso3"].astype(str)).set_index(key)
-    out = out.join(b[["best", "low", "high", "basis", "rests_on_low_confidence"]]
-                   .rename(columns={"low": "best_low", "high": "best_high"}), how="outer")
+    out = out.join(b[["best", "low_80", "high_80", "display", "basis", "rests_on_low_confidence"]]
+                   .rename(columns={"low_80": "best_low_80", "high_80": "best_high_80", "display": "best_display"}),
+                   how="outer")
     repat = e[e["measure"] == "workers_repatriated"].dropna(subset=["point"])
     out = out.join(repat.groupby(key)["point"].max().rename("workers_repatriated"))
     a = act.rename(columns={"target_country_iso3": "iso3"}).dropna(subset=["year"])
@@ -340,11 +341,11 @@ def _strings(frame: pd.DataFrame) -> pd.DataFrame:
 
 def derive_all(frames: dict[str, pd.DataFrame], models: dict) -> dict[str, pd.DataFrame]:
     """All processed tables, keyed by name, from validated raw frames."""
-    from nklabor.reconstruct import best_estimates, world_year
+    from nklabor.estimate import estimate_tables
 
     out = {name: typed_table(frames[name], model.to_schema()) for name, model in models.items()}
-    out["best_estimates"] = best_estimates(out["worker_estimates"], out["countries"])
-    out["world_year"] = world_year(out["best_estimates"], out["worker_estimates"])
+    out["best_estimates"], out["world_year"] = estimate_tables(out["worker_estimates"], out["countries"],
+                                                                validate=True)
     out["country_year"] = country_year(out["countries"], out["worker_estimates"], out["enforcement_actions"],
                                        out["best_estimates"])
     out["estimate_conflicts"] = estimate_conflicts(out["worker_estimates"])

@@ -453,8 +453,8 @@ class CountryYear(DerivedModel):
     actions by type.
 
     The envelope (`sourced_low`, `sourced_high`) is sourced: the lowest and highest whole-country (`scope`
-    national) stock figures of the year. `best`, `best_low`, `best_high` and `basis` are a reconstruction, copied
-    from `best_estimates` (method: docs/ESTIMATES.md).
+    national) stock figures of the year. `best`, `best_low_80`, `best_high_80`, `best_display` and `basis` are a
+    reconstruction, copied from `best_estimates` (method: docs/ESTIMATES.md).
     """
 
     iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3).")
@@ -471,9 +471,11 @@ class CountryYear(DerivedModel):
                                                                                    "count_low) among them "
                                                                                    "(sourced).")
     best: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Reconstructed best figure "
-                                                                           "(best_estimates).")
-    best_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Low end of its interval.")
-    best_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="High end of its interval.")
+                                                                           "(best_estimates; a median).")
+    best_low_80: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Low end of its 80% range.")
+    best_high_80: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="High end of its 80% range.")
+    best_display: Series[pd.StringDtype] = pa.Field(nullable=True, description="The best figure and its 80% range "
+                                                                              "as people should read them.")
     basis: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=list(BASES),
                                                   description="How the best figure was reached.")
     rests_on_low_confidence: Series[pd.BooleanDtype] = pa.Field(nullable=True, description="The best figure rests "
@@ -614,71 +616,121 @@ class Para8Tracker(DerivedModel):
 
 
 class BestEstimates(DerivedModel):
-    """A reconstruction, not a sourced figure: one best figure per host country and year, with an interval.
+    """A reconstruction, not a sourced figure: one figure per host country and year, with 80% and 50% ranges.
 
-    Built by code from worker_estimates by the method in docs/ESTIMATES.md (nklabor/reconstruct.py), never typed.
-    `basis` says how: observed (whole-country stock figures of that year), reported_zero (an official zero),
-    interpolated (between observed years), carried_forward / carried_back (from the nearest observed year within
-    the horizon), presence_only (workers reported but not counted: the quartiles of counted hosts of the region).
+    Made by code (nklabor/estimate/, method in docs/ESTIMATES.md) from worker_estimates with a dated
+    measurement-error model; never typed. Each year is published at its `reference_date` (1 July). `best` is the
+    median of the posterior, `low_80`-`high_80` the range that holds the count with 80% probability under the
+    model (10th to 90th percentile), `low_50`-`high_50` with 50%. `basis`: observed (figures dated in that year
+    carry at least half the weight), blended (they exist but carry less), interpolated (none that year; figures
+    before and after), extrapolated (figures on one side only), bounds_only (only counts of a region, sector or
+    site, or flows, read as lower bounds), presence_only (reported, never counted: the pooled prior over hosts),
+    official_zero (the host government or the UN, medium or high confidence, reported none). Show it to people
+    as `display` (two significant figures), never to the unit.
     """
 
     iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3).",
                                             metadata={"references": "countries.iso3"})
     year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
-    low: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Lower end of the interval.")
-    best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Best estimate of DPRK workers present in the year.")
-    high: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Upper end of the interval.")
+    reference_date: Series[pd.StringDtype] = pa.Field(description="The date the figure is for (YYYY-MM-DD; 1 July "
+                                                                  "of the year).")
+    best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Best figure: the median of the posterior of DPRK "
+                                                            "workers present at the reference date.")
+    low_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Low end of the 80% range (10th percentile).")
+    high_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="High end of the 80% range (90th percentile).")
+    low_50: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Low end of the 50% range (25th percentile).")
+    high_50: Series[pd.Int64Dtype] = pa.Field(ge=0, description="High end of the 50% range (75th percentile).")
     basis: Series[pd.CategoricalDtype] = pa.Field(isin=list(BASES), description="How the figure was reached "
                                                                                 "(see the table description).")
-    n_inputs: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Sourced figures the row rests on.")
-    input_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Those figures' estimate ids "
-                                                                                     "(;-separated).",
+    share_in_year: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=1, description="Share of the "
+                                                                                            "weight carried by "
+                                                                                            "whole-country figures "
+                                                                                            "dated in the year.")
+    n_observations: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct observations (copies merged) "
+                                                                      "carrying weight in the row.")
+    input_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids, copies "
+                                                                                     "included, heaviest first "
+                                                                                     "(;-separated); for "
+                                                                                     "presence_only the reports of "
+                                                                                     "presence.",
                                                           metadata={"list": True})
-    rests_on_low_confidence: Series[bool] = pa.Field(description="True where every figure behind the row is "
-                                                                 "graded low (unnamed sources).")
-    presence_pool: Series[pd.StringDtype] = pa.Field(nullable=True, description="For presence_only rows: the pool "
-                                                                               "of counted hosts the figure comes "
-                                                                               "from.")
+    rests_on_low_confidence: Series[bool] = pa.Field(description="True where every whole-country figure carrying a "
+                                                                 "tenth of the weight or more is graded low (unnamed "
+                                                                 "sources).")
+    display: Series[pd.StringDtype] = pa.Field(description="The figure as people should read it: 'about 9,000 "
+                                                           "(80% range 4,000-20,000)'.")
 
-    @pa.dataframe_check(error="best: must lie between low and high")
+    @pa.dataframe_check(error="best: must lie within the 50% range, and the 50% range within the 80% range")
     def ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return ((df["low"] <= df["best"]) & (df["best"] <= df["high"])).astype(bool)
+        return ((df["low_80"] <= df["low_50"]) & (df["low_50"] <= df["best"]) & (df["best"] <= df["high_50"])
+                & (df["high_50"] <= df["high_80"])).astype(bool)
 
 
 class WorldYear(DerivedModel):
-    """A reconstruction: the worldwide total per year (sum over host countries of best_estimates), beside the
-    worldwide figures sources published that year. IT-worker-only figures are kept in their own columns.
+    """A reconstruction: DPRK workers abroad per year, simulated from the host countries' posteriors, plus a term
+    for hosts no source names, beside the worldwide figures sources published that year.
 
-    The interval is the sum of the countries' lows and highs: it assumes their errors run the same way, so it is
-    wide on purpose.
+    The total is the sum of draws from every host's posterior at the reference date, assuming the hosts' errors
+    independent; the unnamed-hosts term is Chao's estimate of hosts no source names, scaled to the year, times
+    the size of a rarely named host (docs/ESTIMATES.md). Published figures are listed with copies merged (one
+    estimator's repeated figure counts once); IT-worker-only figures are kept in their own columns.
     """
 
     year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
-    low: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Sum of the countries' low.")
-    best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Sum of the countries' best.")
-    high: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Sum of the countries' high.")
-    n_countries: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Countries with a best above zero.")
-    n_countries_counted: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Of those, resting on counts "
-                                                                            "(any basis but presence_only).")
+    reference_date: Series[pd.StringDtype] = pa.Field(description="The date the total is for (1 July).")
+    best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Median of the simulated worldwide total.")
+    low_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Low end of its 80% range (10th percentile).")
+    high_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="High end of its 80% range (90th percentile).")
+    low_50: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Low end of its 50% range.")
+    high_50: Series[pd.Int64Dtype] = pa.Field(ge=0, description="High end of its 50% range.")
+    named_best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Median of the sum over the named host "
+                                                                  "countries alone.")
+    named_low_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Its 80% range, low end.")
+    named_high_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Its 80% range, high end.")
+    unnamed_best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Median of the term for hosts no source "
+                                                                    "names.")
+    unnamed_low_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Its 80% range, low end.")
+    unnamed_high_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Its 80% range, high end.")
+    unnamed_hosts_expected: Series[pd.Float64Dtype] = pa.Field(ge=0, description="Expected number of hosts no "
+                                                                                "source names, this year.")
+    n_countries: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Named host countries in the total (rows "
+                                                                   "other than official_zero).")
+    n_countries_counted: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Of those, resting on counts (any "
+                                                                            "basis but presence_only).")
     n_countries_presence_only: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Countries with basis "
                                                                                   "presence_only.")
     share_observed: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=1,
-                                                       description="Share of best resting on observed years.")
+                                                       description="Share of the sum of the countries' best "
+                                                                   "figures from rows with basis observed.")
     published_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Lowest worldwide all-sector "
                                                                                       "figure published for the "
                                                                                       "year (sourced).")
     published_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Highest such figure.")
-    published_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids.",
+    published_n: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct such figures (copies merged).")
+    published_figures: Series[pd.StringDtype] = pa.Field(nullable=True, description="Each figure with its "
+                                                                                    "qualifier, kind of estimator, "
+                                                                                    "confidence and ids "
+                                                                                    "('; '-separated).")
+    published_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids, "
+                                                                                          "copies included.",
                                                               metadata={"list": True})
+    published_outside_80: Series[pd.BooleanDtype] = pa.Field(nullable=True, description="True where the "
+                                                                                        "published figures (medium "
+                                                                                        "and high confidence where "
+                                                                                        "there are any) and the 80% "
+                                                                                        "range do not overlap.")
     published_it_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Lowest worldwide figure "
                                                                                          "of IT workers only.")
     published_it_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Highest such figure.")
     published_it_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids.",
                                                                  metadata={"list": True})
+    display: Series[pd.StringDtype] = pa.Field(description="The total as people should read it: 'about 50,000 "
+                                                           "(80% range 30,000-90,000)'.")
 
-    @pa.dataframe_check(error="best: must lie between low and high")
+    @pa.dataframe_check(error="best: must lie within the 50% range, and the 50% range within the 80% range")
     def ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return ((df["low"] <= df["best"]) & (df["best"] <= df["high"])).astype(bool)
+        return ((df["low_80"] <= df["low_50"]) & (df["low_50"] <= df["best"]) & (df["best"] <= df["high_50"])
+                & (df["high_50"] <= df["high_80"])).astype(bool)
 
 
 DERIVED_TABLES: dict[str, type[DerivedModel]] = {

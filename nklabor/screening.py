@@ -200,11 +200,7 @@ class Index:
                     "legal_basis": card["legal_bases"],
                     "reference": "; ".join(dict.fromkeys(r["reference"] for r in mine
                                                          if isinstance(r["reference"], str))) or None,
-                    "designations": "; ".join(
-                        f"{r['authority']}, {r['designated_on']:%Y-%m-%d}"
-                        + (f", under {r['legal_basis']}" if isinstance(r["legal_basis"], str) else "")
-                        + (f" (ref. {r['reference']})" if isinstance(r["reference"], str) else "")
-                        for r in mine) or None,
+                    "designations": _designation_text(mine),
                     "host_countries": card["host_countries"], "source_url": card["source_url"],
                     "countries": frozenset(countries),
                     "birth_date": birth if isinstance(birth, str) and birth else None})
@@ -255,6 +251,20 @@ class Index:
                 if key not in best or s > best[key][0] or (s == best[key][0] and ni < best[key][1]):
                     best[key] = (s, ni)
         return [(qi, ni, s) for (qi, _rec), (s, ni) in best.items()]
+
+
+def _designation_text(rows) -> str | None:
+    """One entry per authority and date, however many action rows record it: 'United States, 2017-10-26, under
+    E.O. 13687; E.O. 13722'."""
+    grouped: dict[tuple, tuple[dict, dict]] = {}
+    for r in rows:
+        bases, refs = grouped.setdefault((r["authority"], f"{r['designated_on']:%Y-%m-%d}"), ({}, {}))
+        for value, into in ((r["legal_basis"], bases), (r["reference"], refs)):
+            if isinstance(value, str):
+                into.update(dict.fromkeys(part.strip() for part in value.split(";") if part.strip()))
+    parts = [f"{who}, {when}" + (f", under {'; '.join(bases)}" if bases else "")
+             + (f" (ref. {'; '.join(refs)})" if refs else "") for (who, when), (bases, refs) in grouped.items()]
+    return " | ".join(parts) or None
 
 
 def _named_in(document: str | None) -> str | None:

@@ -38,7 +38,7 @@ PRECISIONS = ("year", "month", "day")
 #: How a column's dtype is named in the data dictionary and the release's table descriptors.
 DTYPE_KINDS = {"Int64": "integer", "float64": "number", "Float64": "number", "bool": "boolean", "boolean": "boolean"}
 #: How a reconstructed figure was reached (best_estimates.basis; docs/ESTIMATES.md).
-BASES = ("observed", "reported_zero", "interpolated", "carried_forward", "carried_back", "presence_only")
+BASES = ("observed", "blended", "interpolated", "extrapolated", "bounds_only", "presence_only", "official_zero")
 REVENUE_MEASURES = ("annual_revenue_usd", "scheme_revenue_usd", "wage_share_to_state_pct", "monthly_wage_usd")
 
 #: How close a source is to the origin of what it says (sources.tier).

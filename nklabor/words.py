@@ -62,6 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "presence_only": "workers reported, never counted", "blended": "figures from that year and nearby years",
         "extrapolated": "beyond the dated figures", "official_zero": "reported as none by the host or the UN",
         "imputed": "typical host (no count)",
+        "bounds_only": "lower bounds only (a region, a sector, a site or flows)",
     },
     "tier": {"primary": "issuing authority", "outlet": "news organisation", "copy": "copy of an original",
              "aggregator": "rewrite or digest"},

@@ -64,7 +64,7 @@ def test_country_year_carries_the_envelope_and_the_best_estimate(raw_copy: Path,
     assert row["sourced_low"] == 30000 and row["sourced_high"] == 50000 and row["n_national_figures"] == 2
     # the high-confidence official figure weighs far more than the anonymous 'more than 50000'
     assert 30000 <= row["best"] < 35000 and row["basis"] == "observed"
-    assert row["best_low"] <= row["best"] <= row["best_high"]
+    assert row["best_low_80"] <= row["best"] <= row["best_high_80"]
     assert cy.loc[("RUS", 2016), "actions_sanctions_designation"] == 1
     mlt = cy.loc[("MLT", 2016)]
     assert bool(mlt["has_presence"]) and mlt["basis"] == "presence_only" and mlt["best"] > 0

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 import nklabor  # noqa: E402
 from nklabor import basemap  # noqa: E402
+from nklabor.estimate.present import round2  # noqa: E402
 from nklabor.plots import style  # noqa: E402
 from nklabor.plots.maps import map_rows, shared_scale  # noqa: E402
 
@@ -95,7 +96,7 @@ def test_map_draws_one_worker_symbol_per_host_country_with_data(year):
     assert n_points(ax, "workers-imputed") == int(((best > 0) & ~observed).sum())
     assert n_points(ax, "workers-zero") == int((best == 0).sum())
     assert n_points(ax, "workers-presence") == int((cy["has_presence"] & best.isna()).sum())
-    high = cy["best_high"].astype(float)
+    high = cy["best_high_80"].astype(float)
     assert n_points(ax, "workers-high") == int(((best > 0) & (high > best)).sum())
     with_actions = cy[(cy["n_actions"] > 0) & ~cy["has_presence"] & best.isna()]
     assert n_points(ax, "actions-only") == len(with_actions[[bool(f) for f in map_rows(year).set_index("iso3")
@@ -115,7 +116,7 @@ def test_map_labels_name_every_symbol_with_its_figure_and_action_marks():
             if row["basis"] == "presence_only":
                 assert texts[iso3].endswith("?") or "?" in texts[iso3]
             else:
-                assert f"{int(row['best']):,}" in texts[iso3]
+                assert f"{round2(int(row['best'])):,}" in texts[iso3]
                 assert ("~" in texts[iso3]) == (row["kind"] == "imputed")
         for fam in row["families"]:
             assert style.ACTION_FAMILIES[fam]["glyph"] in texts[iso3]
@@ -153,7 +154,7 @@ def test_map_legends_explain_symbols_sizes_and_actions():
     assert legends["legend-workers"][:4] == ["best estimate, from that year's figures (disc area)",
                                              "best estimate imputed, or on unnamed sources only (~)",
                                              "reported, never counted (disc: a typical host)",
-                                             "high end of its interval (solid ring)"]
+                                             "high end of its 80% range (solid ring)"]
     assert any(t.startswith("shading:") for t in legends["legend-workers"])
     families = {f for fams in map_rows(2017)["families"] for f in fams}
     assert set(legends["legend-actions"]) == families

@@ -129,6 +129,12 @@ def test_entity_card_from_a_rough_name():
     assert "Ri Chol Min" in set(linked["persons"]["name"])
 
 
+def test_entity_look_up_forgives_a_typo_but_not_a_guess():
+    assert nklabor.entity("Mansudea")["entity_id"] == "mansudae-overseas-project-group-of-companies"
+    with pytest.raises(ValueError, match="no organisation matches 'Kumsong'"):
+        nklabor.entity("Kumsong")
+
+
 def test_screen_command_on_a_file_writes_csv_and_xlsx(tmp_path):
     from nklabor.cli import main
 

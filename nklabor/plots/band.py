@@ -22,9 +22,9 @@ STOCKS = ("workers_present", "work_permits_valid")
 
 def _band(iso3: str) -> pd.DataFrame:
     if iso3 == "WLD":
-        return nklabor.load("world_year")[["year", "low", "best", "high"]].assign(basis="sum")
+        return nklabor.load("world_year")[["year", "low_80", "best", "high_80"]].assign(basis="sum")
     best = nklabor.load("best_estimates")
-    return best[best["iso3"] == iso3][["year", "low", "best", "high", "basis"]]
+    return best[best["iso3"] == iso3][["year", "low_80", "best", "high_80", "basis"]]
 
 
 def _points(iso3: str, flows: bool) -> pd.DataFrame:
@@ -38,7 +38,7 @@ def _points(iso3: str, flows: bool) -> pd.DataFrame:
 
 def series(iso3: str = "WLD", *, start=None, end=None, flows: bool = False, ax=None, title: str | None = None,
            credit: str | None = None, fontsize: float = 11):
-    """Best-estimate band (low to high) and line for one country or the world, with the sourced figures.
+    """Best-estimate band (the 80% range) and line for one country or the world, with the sourced figures.
 
     Points: whole-country stock figures as filled markers (shape = confidence), figures for a region, sector or
     site as hollow markers; with `flows=True`, flows as grey crosses. Returns (figure, axes).
@@ -64,7 +64,7 @@ def series(iso3: str = "WLD", *, start=None, end=None, flows: bool = False, ax=N
         _, ax = plt.subplots(figsize=(10, 5.2), layout="constrained")
     fig = ax.figure
     x = mdates.date2num([pd.Timestamp(year=int(y), month=7, day=1) for y in band["year"]])
-    ax.fill_between(x, band["low"].astype(float), band["high"].astype(float), color=BAND, lw=0, zorder=1,
+    ax.fill_between(x, band["low_80"].astype(float), band["high_80"].astype(float), color=BAND, lw=0, zorder=1,
                     gid="best-band")
     ax.plot(x, band["best"].astype(float), color=style.WORKERS, lw=2, zorder=3, gid="best-line")
     stocks = pts[pts["measure"].isin(STOCKS)]
@@ -93,11 +93,16 @@ def series(iso3: str = "WLD", *, start=None, end=None, flows: bool = False, ax=N
         ax.spines[side].set_visible(False)
     ax.grid(axis="y", color="#eeeeee", lw=0.6)
     name = "all host countries" if code == "WLD" else nklabor.load("countries").set_index("iso3")["name"][code]
-    ax.set_title(title or f"DPRK workers in {name}, {start}-{end}: best estimate and interval, with sourced figures",
+    latest = band.iloc[-1]
+    from nklabor.estimate.present import display
+
+    ax.set_title(title or f"DPRK workers in {name}, {start}-{end}: best estimate and 80% range, with sourced figures"
+                 f"\n{int(latest['year'])}: {display(latest['best'], latest['low_80'], latest['high_80'])} "
+                 f"(a reconstruction)",
                  fontsize=fontsize, loc="left", pad=30)
-    rule = ("sum of the countries' best estimates" if code == "WLD" else "best estimate for the year")
+    rule = ("best estimate of the total, all hosts" if code == "WLD" else "best estimate at 1 July")
     handles = [Line2D([], [], color=style.WORKERS, lw=2, label=f"{rule} (reconstruction; docs/ESTIMATES.md)"),
-               Patch(color=BAND, label="interval, low to high")]
+               Patch(color=BAND, label="80% range")]
     what = "worldwide figures published" if code == "WLD" else "whole-country figures"
     handles += [Line2D([], [], ls="", marker=m, color=style.INK, label=f"{what}, {c} confidence (sourced)")
                 for c, m in CONFIDENCE_MARKERS.items()]

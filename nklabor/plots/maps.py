@@ -1,8 +1,9 @@
 """World maps of where DPRK workers were in a year, how many, and what was done about it.
 
 Symbols, not a choropleth: counts are not densities. Disc area is the reconstructed best estimate for the year
-(`best_estimates`, docs/ESTIMATES.md), the solid ring its high end and the dotted ring its low end. A best
-estimate that rests on imputation (interpolated, carried, presence only) or on unnamed sources alone is a pale
+(`best_estimates`, docs/ESTIMATES.md), the solid ring the high end of its 80% range and the dotted ring the low
+end; labels are rounded to two significant figures. A best estimate not resting mostly on that year's figures
+(blended, interpolated, extrapolated, bounds or presence only) or on unnamed sources alone is a pale
 disc with a dashed edge: it is still a figure, never shown as "no count". Every map drawn from the same data
 shares one scale, so two maps can be compared by eye.
 """
@@ -20,6 +21,7 @@ from matplotlib.transforms import Bbox
 
 import nklabor
 from nklabor import basemap
+from nklabor.estimate.present import round2
 from nklabor.plots import style
 from nklabor.plots.labels import Label, place
 
@@ -54,7 +56,7 @@ class SymbolScale:
 def shared_scale(panel: pd.DataFrame | None = None) -> SymbolScale:
     """One scale for all years: the largest figure anywhere in the panel gets the largest disc."""
     panel = nklabor.load("country_year") if panel is None else panel
-    top = pd.concat([panel["best_high"], panel["best"]]).dropna()
+    top = pd.concat([panel["best_high_80"], panel["best"]]).dropna()
     return SymbolScale(float(top.max()) if len(top) and top.max() > 0 else 1.0)
 
 
@@ -139,9 +141,9 @@ def _symbol_handles() -> list:
         Line2D([], [], ls="", marker="$?$", ms=7, mfc=style.INK, mec=style.INK,
                label="reported, never counted (disc: a typical host)"),
         Line2D([], [], ls="", marker="o", ms=13, mfc="none", mec=style.WORKERS, mew=0.9,
-               label="high end of its interval (solid ring)"),
+               label="high end of its 80% range (solid ring)"),
         Line2D([], [], ls="", marker="o", ms=6, mfc="none", mec=style.WORKERS, mew=0.8, linestyle="none",
-               label="low end of its interval (dotted ring)"),
+               label="low end of its 80% range (dotted ring)"),
         Line2D([], [], ls="", marker="x", ms=5, mec=style.INK, mew=1.1, label="officially reported as zero"),
         Line2D([], [], ls="", marker="o", ms=3, mfc=style.MUTED, mec=style.MUTED,
                label="no worker figure; actions only"),
@@ -204,13 +206,13 @@ def draw_symbols(ax, year: int, *, scale: SymbolScale, panel=None) -> pd.DataFra
     rows["x"] = rows["iso3"].map(points.x)
     rows["y"] = rows["iso3"].map(points.y)
     figured = rows[rows["kind"].isin(["count", "imputed"])].sort_values("best", ascending=False)
-    high = figured["best_high"].astype(float)
+    high = figured["best_high_80"].astype(float)
     ringed = figured[high > figured["best"].astype(float)]
-    ax.scatter(ringed["x"], ringed["y"], s=ringed["best_high"].astype(float).map(scale.diameter) ** 2,
+    ax.scatter(ringed["x"], ringed["y"], s=ringed["best_high_80"].astype(float).map(scale.diameter) ** 2,
                facecolors="none", edgecolors=style.WORKERS, linewidths=0.9, zorder=3, gid="workers-high")
-    low = figured["best_low"].astype(float)
+    low = figured["best_low_80"].astype(float)
     inner = figured[(low < figured["best"].astype(float)) & (low.map(scale.true_diameter) >= MIN_DIAMETER)]
-    ax.scatter(inner["x"], inner["y"], s=inner["best_low"].astype(float).map(scale.diameter) ** 2,
+    ax.scatter(inner["x"], inner["y"], s=inner["best_low_80"].astype(float).map(scale.diameter) ** 2,
                facecolors="none", edgecolors=style.WORKERS, linewidths=0.8, linestyles=":", zorder=5,
                gid="workers-low")
     counted = figured[figured["kind"] == "count"]
@@ -229,7 +231,7 @@ def draw_symbols(ax, year: int, *, scale: SymbolScale, panel=None) -> pd.DataFra
     sizes = []
     for _, r in rows.iterrows():
         d = {"count": 0.0, "imputed": 0.0, "presence": 6.5, "zero": 5.5, "actions": 2.5}[r["kind"]]
-        for col in ("best", "best_high"):
+        for col in ("best", "best_high_80"):
             if r["kind"] in ("count", "imputed") and pd.notna(r[col]):
                 d = max(d, scale.diameter(float(r[col])))
         sizes.append(d)
@@ -249,7 +251,7 @@ def label_symbols(ax, rows: pd.DataFrame, labels: str = "name") -> None:
         if r["kind"] == "imputed" and str(r["basis"]) == "presence_only":
             figure = " ?"
         elif r["kind"] in ("count", "imputed", "zero"):
-            value = int(r["best"])
+            value = round2(int(r["best"]))
             figure = " " + ("~" if r["kind"] == "imputed" else "") + (_short(value) if labels == "iso3"
                                                                        else f"{value:,}")
         glyphs = [(style.ACTION_FAMILIES[f]["glyph"], style.ACTION_FAMILIES[f]["colour"]) for f in r["families"]]
@@ -271,8 +273,9 @@ def _settle(fig) -> None:
         fig.set_layout_engine("none")
 
 
-CAPTION = ("Disc: best estimate of DPRK workers present during the year, a reconstruction from the sourced "
-           "figures (method: docs/ESTIMATES.md); rings: its interval. The sourced figures: nklabor figures ISO3.")
+CAPTION = ("Disc: best estimate of DPRK workers present on 1 July, a reconstruction from the sourced figures "
+           "(method: docs/ESTIMATES.md), labelled to two significant figures; rings: its 80% range. The sourced "
+           "figures: nklabor figures ISO3.")
 
 
 def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolScale | None = None,

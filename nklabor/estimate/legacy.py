@@ -1,6 +1,7 @@
-"""Reconstruct one figure per host country and year, with an interval, from the sourced figures.
+"""The OLD calendar-year rules (nklabor/reconstruct.py before issue 16), kept only so the back-test can measure
+the old method on the same protocols as the new one. Nothing else uses it.
 
-The method (docs/ESTIMATES.md says it in plain words):
+The method as it was:
 
 1. Observed years. Every whole-country (`scope` national) stock figure with a count contributes: workers present
    and valid work permits. Each becomes an interval (a range as given; a point as given; "at least v" as
@@ -28,15 +29,13 @@ figure. All parameters are in `Params`; `nklabor.estimate(**changes)` recomputes
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 BASES = ("observed", "reported_zero", "interpolated", "carried_forward", "carried_back", "presence_only")
 STOCKS = ("workers_present", "work_permits_valid")
 OFFICIAL = ("host_government", "un")
-from nklabor.vocab import ESTIMATOR_KINDS  # noqa: E402
-
 DEADLINE_YEAR = 2019
 CURRENT_YEAR = 2026
 
@@ -49,25 +48,18 @@ class Params:
     estimator_weight: dict = field(default_factory=lambda: {
         "host_government": 1.0, "un": 1.0, "us_government": 0.8, "rok_government": 0.8, "other_government": 0.7,
         "researcher": 0.7, "ngo": 0.6, "employer": 0.6, "media": 0.5, "testimony": 0.3})
-    exclude_estimator_kinds: tuple = field(default=(), metadata={"items": ESTIMATOR_KINDS})
-    #                                       e.g. ("media", "testimony"): such figures are ignored entirely
-    open_span: float = field(default=1.5, metadata={"min": 1.0, "max": 10.0})
-    #                                       "at least v" read as [v, 1.5 v]; "at most v" as [v / 1.5, v]
-    min_halfwidth: float = field(default=0.405, metadata={"min": 0.0, "max": 3.0})
-    #                                       observed years: interval at least best x/÷ 1.5 (log 1.5 = 0.405)
-    interp_widen: float = field(default=0.1, metadata={"min": 0.0, "max": 3.0})
-    #                                       log units per year of distance to the nearer observation
-    carry_years: int = field(default=3, metadata={"min": 0, "max": 50})
-    #                                       years a last (or first) observation is carried forward (back)
-    carry_widen: float = field(default=0.25, metadata={"min": 0.0, "max": 3.0})  # log units per year carried
-    neighbour_weight: float = field(default=0.5, metadata={"min": 0.0, "max": 1.0})
-    #                                       a year with low-confidence figures only: weight of the value that the
+    exclude_estimator_kinds: tuple = ()   # e.g. ("media", "testimony"): such figures are ignored entirely
+    open_span: float = 1.5                # "at least v" read as [v, 1.5 v]; "at most v" as [v / 1.5, v]
+    min_halfwidth: float = 0.405          # observed years: interval at least best x/÷ 1.5 (log 1.5 = 0.405)
+    interp_widen: float = 0.1             # log units per year of distance to the nearer observation
+    carry_years: int = 3                  # years a last (or first) observation is carried forward (back)
+    carry_widen: float = 0.25             # log units per year carried
+    neighbour_weight: float = 0.5         # a year with low-confidence figures only: weight of the value that the
     #                                       medium/high-confidence years around it give (interpolated or carried)
-    presence_pool_min: int = field(default=5, metadata={"min": 1, "max": 1000})
-    #                                       fewer observed figures than this in a region: pool all regions
+    presence_pool_min: int = 5            # fewer observed figures than this in a region: pool all regions
     presence_pool_exclude: tuple = ("CHN", "RUS")  # the largest hosts are not "hosts of a similar kind"
-    start_year: int = field(default=1980, metadata={"min": 1900, "max": CURRENT_YEAR})
-    end_year: int = field(default=CURRENT_YEAR, metadata={"min": 1900, "max": CURRENT_YEAR})
+    start_year: int = 1980
+    end_year: int = CURRENT_YEAR
 
 
 # ----- inputs ----------------------------------------------------------------------------------------------------
@@ -157,9 +149,9 @@ def _interp(a: float, b: float, t: float, log: bool) -> float:
     return a + t * (b - a)
 
 
-def country_series(iso3: str, records: list[dict], pool: dict, p: Params, hidden: str | None = None) -> list[dict]:
-    """The reconstructed series of one country: a dict per year (see best_estimates for the fields)."""
-    recs = [r for r in records if r["estimate_id"] != hidden] if hidden else records
+def country_series(iso3: str, records: list[dict], pool: dict, p: Params, hidden=None) -> list[dict]:
+    """The reconstructed series of one country: a dict per year. `hidden`: estimate ids left out."""
+    recs = [r for r in records if r["estimate_id"] not in hidden] if hidden else records
     if not recs:
         return []
     by_year: dict[int, list[dict]] = {}
@@ -301,195 +293,3 @@ def _setup(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> tuple
                 by_year.setdefault(r["year"], []).append(r)
         first_pass += [{"iso3": iso3, **_observe(rows, p)} for rows in by_year.values()]
     return groups, _pools(first_pass, regions, p), regions, est
-
-
-# ----- all countries -------------------------------------------------------------------------------------------
-
-def best_estimates(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None = None) -> pd.DataFrame:
-    """One row per host country and year, from its first to its last evidence (to the current year where workers
-    are still reported), with low <= best <= high, a basis word and the estimate ids it rests on."""
-    p = params or Params()
-    groups, pools, regions, est = _setup(estimates, countries, p)
-    rows = []
-    for iso3, g in sorted(groups.items()):
-        pool = pools.get(regions.get(iso3), pools["*"])
-        rows += country_series(iso3, g, pool, p)
-    return _frame(rows, est)
-
-
-def _frame(rows: list[dict], est: pd.DataFrame) -> pd.DataFrame:
-    from nklabor.schemas import BestEstimates
-
-    cols = list(BestEstimates.to_schema().columns)
-    if not rows:
-        return BestEstimates.validate(pd.DataFrame(columns=cols))
-    f = pd.DataFrame(rows)
-    low_conf_ids = set(est.loc[est["confidence"].astype(str) == "low", "estimate_id"])
-    out = pd.DataFrame({
-        "iso3": f["iso3"], "year": f["year"].astype("Int64"),
-        "low": f["low"].round().astype("Int64"), "best": f["best"].round().astype("Int64"),
-        "high": f["high"].round().astype("Int64"), "basis": f["basis"],
-        "n_inputs": f["ids"].map(lambda ids: len(dict.fromkeys(ids))).astype("Int64"),
-        "input_estimate_ids": f["ids"].map(lambda ids: ";".join(sorted(dict.fromkeys(ids))) or None),
-        "rests_on_low_confidence": f.apply(
-            lambda r: bool(r["low_conf"]) or (r["basis"] != "presence_only" and bool(r["ids"])
-                                              and set(r["ids"]) <= low_conf_ids), axis=1),
-        "presence_pool": f.get("pool", pd.Series([None] * len(f))).where(f["basis"] == "presence_only"),
-    })
-    out["low"] = out[["low", "best"]].min(axis=1)
-    out["high"] = out[["high", "best"]].max(axis=1)
-    out = out.sort_values(["iso3", "year"]).reset_index(drop=True)
-    for col in ("iso3", "input_estimate_ids", "presence_pool"):
-        out[col] = out[col].astype("string")
-    out["basis"] = pd.Categorical(out["basis"], categories=list(BASES))
-    return BestEstimates.validate(out[cols])
-
-
-def world_year(best: pd.DataFrame, estimates: pd.DataFrame, first: int = 2000, last: int = CURRENT_YEAR
-               ) -> pd.DataFrame:
-    """The worldwide total per year: sums of the countries' best, low and high, beside the published totals."""
-    from nklabor.schemas import WorldYear
-
-    years = pd.Index(range(first, last + 1), name="year")
-    b = best[(best["year"] >= first) & (best["year"] <= last)].assign(
-        basis=best["basis"].astype(str), year=best["year"].astype(int))
-    g = b.groupby("year")
-    out = pd.DataFrame({"low": g["low"].sum(), "best": g["best"].sum(), "high": g["high"].sum()}).reindex(years)
-    out["n_countries"] = b[b["best"] > 0].groupby("year").size().reindex(years)
-    out["n_countries_counted"] = b[(b["basis"] != "presence_only") & (b["best"] > 0)].groupby("year").size()
-    out["n_countries_presence_only"] = b[b["basis"] == "presence_only"].groupby("year").size()
-    observed = b[b["basis"].isin(["observed", "reported_zero"])].groupby("year")["best"].sum().reindex(years)
-    out = out.fillna(0)
-    out["share_observed"] = (observed.fillna(0) / out["best"].where(out["best"] > 0)).round(3)
-
-    wld = estimates[(estimates["country_iso3"] == "WLD") & (estimates["measure"].astype(str) == "workers_present")
-                    & estimates["count_low"].fillna(estimates["count_high"]).notna()]
-    wld = wld.assign(year=wld["as_of"].astype(str).str[:4].astype(int),
-                     h=wld["count_high"].fillna(wld["count_low"]), l=wld["count_low"].fillna(wld["count_high"]))
-    it_only = wld["scope"].astype(str).eq("sector_subset") & wld["sector"].fillna("").str.contains("it_services")
-    for prefix, rows in (("published", wld[wld["scope"].astype(str) == "national"]), ("published_it", wld[it_only])):
-        g = rows.sort_values("estimate_id").groupby("year")
-        out[f"{prefix}_low"] = g["l"].min().reindex(years).astype("Int64")
-        out[f"{prefix}_high"] = g["h"].max().reindex(years).astype("Int64")
-        out[f"{prefix}_estimate_ids"] = g["estimate_id"].agg(";".join).reindex(years).astype("string")
-    frame = out.reset_index()
-    for col in ("year", "low", "best", "high", "n_countries", "n_countries_counted", "n_countries_presence_only"):
-        frame[col] = frame[col].astype("Int64")
-    frame["share_observed"] = frame["share_observed"].astype("Float64")
-    return WorldYear.validate(frame[list(WorldYear.to_schema().columns)])
-
-
-# ----- back-test -----------------------------------------------------------------------------------------------
-
-def backtest(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None = None) -> dict:
-    """Leave-one-out: hide each medium/high-confidence national stock figure, re-estimate its country-year from
-    the rest, and measure how often the hidden point falls in [low, high] and the median absolute log error."""
-    p = params or Params()
-    groups, pools, regions, est = _setup(estimates, countries, p)
-    targets = est[national_stock_inputs(est) & (est["confidence"].astype(str) != "low") & (est["hi"] > 0)]
-    results = []
-    for row in targets.itertuples(index=False):
-        pool = pools.get(regions.get(row.country_iso3), pools["*"])
-        series = country_series(row.country_iso3, groups[row.country_iso3], pool, p, hidden=row.estimate_id)
-        hit = next((s for s in series if s["year"] == row.year), None)
-        truth = math.sqrt(max(row.lo, 1.0) * row.hi)
-        if hit is None:
-            results.append({"estimate_id": row.estimate_id, "iso3": row.country_iso3, "year": row.year,
-                            "hidden": truth, "best": None, "low": None, "high": None, "basis": "none",
-                            "inside": False, "abs_log_error": None})
-            continue
-        inside = hit["low"] - 0.5 <= truth <= hit["high"] + 0.5
-        err = abs(math.log(max(hit["best"], 1.0)) - math.log(truth))
-        results.append({"estimate_id": row.estimate_id, "iso3": row.country_iso3, "year": row.year,
-                        "hidden": truth, "best": hit["best"], "low": hit["low"], "high": hit["high"],
-                        "basis": hit["basis"], "inside": inside, "abs_log_error": err})
-    frame = pd.DataFrame(results)
-    scored = frame[frame["basis"] != "none"]
-    return {"n_hidden": len(frame), "n_estimated": len(scored),
-            "coverage": float(scored["inside"].mean()) if len(scored) else float("nan"),
-            "median_abs_log_error": float(scored["abs_log_error"].median()) if len(scored) else float("nan"),
-            "by_basis": scored.groupby("basis")["inside"].agg(["size", "mean"]).round(3).to_dict("index"),
-            "rows": frame}
-
-
-def params_dict(p: Params | None = None) -> dict:
-    return asdict(p or Params())
-
-
-def with_changes(**changes) -> Params:
-    """A Params with the given fields changed, each value parsed and range-checked by its field (one-line
-    ArgumentError naming the parameter, the value and what is allowed)."""
-    from nklabor.args import parameters
-
-    return parameters(Params, changes)
-
-
-def backtest_report(result: dict, command: str = "nklabor estimate --backtest") -> str:
-    """The back-test in a few lines, as printed by the CLI and recorded in docs and benchmarks."""
-    lines = [f"Leave-one-out back-test ({command})",
-             f"  hidden figures (national stock, medium or high confidence): {result['n_hidden']}",
-             f"  re-estimated (country-year still in the series without them): {result['n_estimated']}",
-             f"  inside [low, high]: {result['coverage']:.1%}",
-             f"  median absolute log error of best: {result['median_abs_log_error']:.3f} "
-             f"(a factor of {math.exp(result['median_abs_log_error']):.2f})",
-             "  by basis of the re-estimate: " + ", ".join(
-                 f"{b} {v['mean']:.0%} of {v['size']}" for b, v in sorted(result["by_basis"].items()))]
-    return "\n".join(lines)
-
-
-# ----- the numbers in docs/ESTIMATES.md -------------------------------------------------------------------------
-
-SENSITIVITY_YEARS = (2012, 2017, 2019, 2024, 2025)
-ALTERNATIVES: dict[str, dict] = {
-    "as published (defaults)": {},
-    "media and testimony left out": {"exclude_estimator_kinds": ("media", "testimony")},
-    "governments and the UN only": {"exclude_estimator_kinds": ("media", "testimony", "ngo", "researcher",
-                                                                "employer")},
-    "low-confidence figures ignored": {"confidence_weight": {"high": 1.0, "medium": 0.6, "low": 0.0}},
-    "carried forward 1 year, not 3": {"carry_years": 1},
-    "narrower intervals (x/÷ e^0.2)": {"min_halfwidth": 0.2},
-}
-DOCS_START, DOCS_END = "<!-- generated by `nklabor estimate --write-docs`: start -->", "<!-- generated: end -->"
-
-
-def docs_section(estimates: pd.DataFrame, countries: pd.DataFrame) -> str:
-    """Markdown: the world series, the back-test and the sensitivity table, measured on the current data."""
-    default = best_estimates(estimates, countries)
-    world = world_year(default, estimates)
-    lines = [DOCS_START, "", "### World series (reconstruction)", "",
-             "| year | low | best | high | countries counted | presence only | share observed | published "
-             "(all sectors) | published (IT only) |", "|---:|---:|---:|---:|---:|---:|---:|---|---|"]
-    for r in world[world["year"] >= 2010].itertuples(index=False):
-        pub = "" if pd.isna(r.published_low) else f"{int(r.published_low):,}-{int(r.published_high):,}"
-        it = "" if pd.isna(r.published_it_low) else f"{int(r.published_it_low):,}-{int(r.published_it_high):,}"
-        share = "" if pd.isna(r.share_observed) else f"{float(r.share_observed):.0%}"
-        lines.append(f"| {r.year} | {int(r.low):,} | {int(r.best):,} | {int(r.high):,} | {r.n_countries_counted} | "
-                     f"{r.n_countries_presence_only} | {share} | {pub} | {it} |")
-    lines += ["", "### Back-test", "", "```", backtest_report(backtest(estimates, countries)), "```", "",
-              "### Sensitivity of the world total", "",
-              "| setting | " + " | ".join(map(str, SENSITIVITY_YEARS)) + " | back-test coverage |",
-              "|---|" + "---:|" * (len(SENSITIVITY_YEARS) + 1)]
-    for name, changes in ALTERNATIVES.items():
-        p = with_changes(**changes)
-        w = world_year(best_estimates(estimates, countries, p), estimates).set_index("year")
-        bt = backtest(estimates, countries, p)
-        cells = [f"{int(w.loc[y, 'best']):,} ({int(w.loc[y, 'low']):,}-{int(w.loc[y, 'high']):,})"
-                 for y in SENSITIVITY_YEARS]
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {bt['coverage']:.0%} |")
-    lines += ["", DOCS_END]
-    return "\n".join(lines) + "\n"
-
-
-def write_docs(path, estimates: pd.DataFrame, countries: pd.DataFrame, check: bool = False) -> bool:
-    """Replace the generated part of docs/ESTIMATES.md; with check=True, only say whether it is current."""
-    from pathlib import Path
-
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    head, rest = text.split(DOCS_START, 1)
-    tail = rest.split(DOCS_END, 1)[1].lstrip("\n")
-    new = head + docs_section(estimates, countries) + ("\n" + tail if tail else "")
-    if check:
-        return new == text
-    path.write_text(new, encoding="utf-8")
-    return True
