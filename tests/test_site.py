@@ -156,10 +156,11 @@ def test_ukraine_says_what_it_stands_for(site: Path):
     y2024 = home.split('data-year="2024"')[-1].split("</table>")[0]
     ukr = [row for row in y2024.split("<tr") if "countries/UKR.html" in row][0]
     text = visible_text(ukr)
-    assert "never counted" in text and "150" in text and "arrivals" in text and "Russian-occupied" in text
+    assert "150" in text and "arrivals" in text and "Russian-occupied" in text
+    assert "never counted" in text or "lower bounds" in text
     page = visible_text((site / "countries" / "UKR.html").read_text(encoding="utf-8"))
-    answer = page.split("Ukraine", 2)[2][:400]
-    assert "never counted" in answer and "150" in answer and "imputed" in answer
+    answer = page.split("Ukraine", 2)[2][:500]
+    assert "150" in answer and "arrivals" in answer and "Russian-occupied" in answer
 
 
 def test_country_page_answers_first_then_chart_then_newest_figures(site: Path):

@@ -115,6 +115,8 @@ RANGE = {"low_80": "low", "high_80": "high"}
 #: Bases resting on the country's own figures of that year (a band is drawn), and bases with no count at all.
 EVIDENCE_BASES = {"observed", "reported_zero", "official_zero", "blended"}
 NO_COUNT_BASES = {"presence_only", "imputed"}
+#: Bases resting on partial figures (a region, a sector, a site, flows): the page says what they were.
+PARTIAL_BASES = {"bounds_only"}
 
 
 def reconstruction(frame: pd.DataFrame) -> pd.DataFrame:
@@ -261,6 +263,12 @@ def _map_rows(site: Site, g: pd.DataFrame, year: int) -> list[dict]:
         if counted:
             label = f"{name} {words.number(r['best'])}"
             tip = f"{name}, {year}: {_about(r)}, {words.label('basis', r['basis'])} (reconstruction)"
+            if _s(r["basis"]) in PARTIAL_BASES:
+                figs = [site.est[i] for i in _ids(r["input_estimate_ids"]) if i in site.est]
+                where = {_s(f["subnational"]) for f in figs}
+                if len(where) == 1 and "" not in where:
+                    label = f"{name}, {next(iter(where))}: {words.number(r['best'])}"
+                tip += f": {site.evidence(r['input_estimate_ids'])}"
         else:
             figs = [site.est[i] for i in _ids(r["input_estimate_ids"]) if i in site.est]
             where = {_s(f["subnational"]) for f in figs}
@@ -278,6 +286,8 @@ def _year_table(site: Site, g: pd.DataFrame, year: int) -> str:
         counted = _s(r["basis"]) not in NO_COUNT_BASES
         how = words.label("basis", r["basis"]) + ("; every figure from unnamed sources"
                                                    if r["rests_on_low_confidence"] else "")
+        if _s(r["basis"]) in PARTIAL_BASES:
+            how += f": {site.evidence(r['input_estimate_ids'])}"
         if not counted:
             how = (f"What was reported: {e(site.evidence(r['input_estimate_ids']))}. Counted in the totals as a "
                    f"typical host of its region (imputed), {words.about(r['best'], r['low'], r['high'])}")
@@ -386,8 +396,10 @@ def _answer(site: Site, iso3: str, b: pd.DataFrame) -> str:
                 "</p>")
     return (f'<p class="answer"><strong>{e(name)}, {year}: {e(words.about(r["best"]))} DPRK workers</strong> '
             f"(80% range {words.number(r['low'])}\u2013{words.number(r['high'])}), a reconstruction: "
-            f"{e(words.label('basis', r['basis']))}. It rests on {site.rests_on(r['input_estimate_ids'], '../')}"
-            f"{unnamed}</p>")
+            f"{e(words.label('basis', r['basis']))}."
+            + (f" What was reported: {e(site.evidence(r['input_estimate_ids']))}." if _s(r["basis"]) in PARTIAL_BASES
+               else "")
+            + f" It rests on {site.rests_on(r['input_estimate_ids'], '../')}{unnamed}</p>")
 
 
 def _figure_row(site: Site, r: dict) -> list[str]:
