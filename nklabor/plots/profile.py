@@ -78,7 +78,7 @@ def _figure_handles(est: pd.DataFrame, has_central: bool) -> list[Line2D]:
     kinds = [k for k in style.ESTIMATOR_COLOURS if k in set(est["estimator_kind"].astype(str))]
     measures = [m for m in MEASURE_MARKERS if m in set(est.loc[est["point"].notna(), "measure"].astype(str))]
     handles = [Line2D([], [], ls="", marker="o", ms=6, mfc=style.ESTIMATOR_COLOURS[k], mec="white",
-                      label=f"estimator: {style.pretty(k)}") for k in kinds]
+                      label=f"estimator: {style.pretty(k, 'estimator_kind')}") for k in kinds]
     handles += [Line2D([], [], ls="", marker=MEASURE_MARKERS[m], ms=6, mfc="white", mec=style.INK,
                        label=measure_label(m)) for m in measures]
     handles.append(Line2D([], [], color="#999999", lw=1.2, label="low to high range; arrow: 'at least'"))
