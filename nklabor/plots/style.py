@@ -56,7 +56,7 @@ KEY_DATES: list[tuple[str, str]] = [
     ("2017-09-11", "UNSCR 2375"),
     ("2017-12-22", "UNSCR 2397"),
     ("2019-12-22", "2397 deadline"),
-    ("2020-01", "DPRK border closure (Jan 2020)"),
+    ("2020-01", "North Korea closes its border (Jan 2020)"),
 ]
 
 
@@ -106,6 +106,13 @@ def range_words() -> str:
     """How the interval is named to a reader: 'range', or '80% range'."""
     level = INTERVAL[2]
     return f"{level}% range" if level else "range"
+
+
+def about(value, low=None, high=None) -> str:
+    """A reconstruction for a reader: 'about 41,000 (range 18,000-95,000)', rounded to two significant figures."""
+    from nklabor import words
+
+    return words.about(value, low, high, level=INTERVAL[2])
 
 
 def credit_text() -> str:
