@@ -301,7 +301,7 @@ def label_symbols(ax, rows: pd.DataFrame, labels: str = "name", size: float = 7.
 
 def map_notes(parts: dict, unplaced: list[str], prefix: str = "") -> list[str]:
     """Lines under a map: what a part-country symbol stands for, and the symbols with no room for a label."""
-    notes = [note for _, note in parts.values()]
+    notes = [prefix + note for _, note in parts.values()]
     if unplaced:
         notes.append(f"{prefix}Not labelled on the map for lack of room: " + "; ".join(unplaced) + ".")
     return notes
