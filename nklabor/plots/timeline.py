@@ -124,9 +124,10 @@ def mark_key_dates(ax, *, label: bool = True, cluster_days: int = 240, fontsize:
             text = " \u00b7 ".join(names)
         texts.append(text)
         if label:
+            right = (group[0][0] - lo) / (hi - lo) > 0.7  # near the right edge: the text runs leftwards
             ax.annotate(text, (group[0][0], 1.0), xycoords=("data", "axes fraction"),
                         xytext=(0, 3 + 1.35 * fontsize * (i % 2)), textcoords="offset points", fontsize=fontsize,
-                        color="#444444", ha="left", va="bottom", gid="key-date-label")
+                        color="#444444", ha="right" if right else "left", va="bottom", gid="key-date-label")
     return texts
 
 
