@@ -50,7 +50,9 @@ def label_texts(ax) -> dict[str, str]:
     out = {}
     for art in ax.artists:
         if (art.get_gid() or "").startswith("label-"):
-            out[art.get_gid()[6:]] = "".join(child.get_text() for child in art.offsetbox.get_children())
+            text, *marks = art.offsetbox.get_children()
+            out[art.get_gid()[6:]] = text.get_text() + "".join(m.get_label() for box in marks
+                                                              for m in box.get_children())
     return out
 
 

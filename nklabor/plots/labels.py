@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from matplotlib.offsetbox import AnnotationBbox, HPacker, TextArea
+from matplotlib.lines import Line2D
+from matplotlib.offsetbox import AnnotationBbox, DrawingArea, HPacker, TextArea
 from matplotlib.transforms import Bbox
 
 ANGLES = (0, 180, 35, 145, -35, -145, 90, -90, 60, 120, -60, -120)
@@ -26,16 +27,23 @@ class Label:
     y: float
     radius: float  # points: the symbol's radius, so the label starts outside it
     text: str
-    glyphs: list[tuple[str, str]] = field(default_factory=list)  # (character, colour)
+    glyphs: list[tuple[str, str, str]] = field(default_factory=list)  # (character, colour, marker)
     colour: str = "#222222"
     size: float = 7.0
     style: str = "normal"
 
 
 def _box(label: Label) -> HPacker:
+    """The label's text, then its marks drawn as markers (the legend's own shapes; cheaper to draw than text)."""
     parts = [TextArea(label.text, textprops={"size": label.size, "color": label.colour, "style": label.style})]
-    parts += [TextArea(ch, textprops={"size": label.size * 0.9, "color": c}) for ch, c in label.glyphs]
-    return HPacker(children=parts, pad=0, sep=label.size * 0.17, align="baseline")
+    if label.glyphs:
+        step = label.size * 0.95
+        marks = DrawingArea(step * len(label.glyphs), label.size * 0.75)
+        for i, (char, colour, marker) in enumerate(label.glyphs):
+            marks.add_artist(Line2D([step * (i + 0.5)], [label.size * 0.36], ls="", marker=marker,
+                                    ms=label.size * 0.62, mfc=colour, mec=colour, mew=0, label=char))
+        parts.append(marks)
+    return HPacker(children=parts, pad=0, sep=label.size * 0.25, align="baseline")
 
 
 def _alignment(angle: float) -> tuple[float, float]:

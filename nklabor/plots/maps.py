@@ -292,11 +292,12 @@ def label_symbols(ax, rows: pd.DataFrame, labels: str = "name", size: float = 7.
                         _v=-rows["best"].astype(float).fillna(0)).sort_values(["_k", "_v", "iso3"])
     items, parts = [], area_notes(rows) if parts is None else parts
     for _, r in order.iterrows():
-        glyphs = [(style.ACTION_FAMILIES[f]["glyph"], style.ACTION_FAMILIES[f]["colour"]) for f in r["families"]]
+        glyphs = [(style.ACTION_FAMILIES[f]["glyph"], style.ACTION_FAMILIES[f]["colour"],
+                   style.ACTION_FAMILIES[f]["marker"]) for f in r["families"]]
         items.append(Label(r["iso3"], r["x"], r["y"], r["diameter"] / 2, label_text(r, labels, parts.get(r["iso3"])),
                            glyphs, colour=style.MUTED if r["kind"] == "actions" else style.INK, size=size))
     _, unplaced = place(ax, items, obstacles)
-    return [item.text + ("" if not item.glyphs else " " + "".join(g for g, _ in item.glyphs)) for item in unplaced]
+    return [item.text + ("" if not item.glyphs else " " + "".join(g for g, _, _ in item.glyphs)) for item in unplaced]
 
 
 def map_notes(parts: dict, unplaced: list[str], prefix: str = "") -> list[str]:
