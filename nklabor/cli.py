@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from nklabor import words
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the problem."""
@@ -71,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidData as err:
         print(err.report(), file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the output went into `head` or a closed pager: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _build(args) -> int:
@@ -88,7 +95,6 @@ def _stats(args) -> int:
 
 
 def _figures(args) -> int:
-    import pandas as pd
 
     from nklabor import views
 
@@ -100,13 +106,37 @@ def _figures(args) -> int:
         frame.to_csv(args.csv, index=False, encoding="utf-8-sig")
         print(f"wrote {len(frame)} figures to {args.csv}")
         return 0
-    cols = ["estimate_id", "as_of", "measure", "scope", "counted", "count_as_stated", "count_low", "count_high",
-            "estimator", "confidence", "title", "url"]
-    with pd.option_context("display.max_rows", None, "display.width", 250, "display.max_colwidth", 48):
-        print(frame[cols].to_string(index=False))
-    print(f"\n{len(frame)} sourced figures for {args.iso3.upper()}; these are figures as sources give them, "
-          f"not reconstructions (see `nklabor estimate {args.iso3.upper()}`).")
+    for line in _figure_lines(frame):
+        print(line)
+    name = words.country(args.iso3.upper())
+    print(f"\n{words.plural('sourced figure', len(frame))} for {name}, newest first. These are figures as their "
+          f"sources give them, not reconstructions (for the reconstruction: nklabor estimate {args.iso3.upper()}).")
     return 0
+
+
+def _figure_lines(frame) -> list[str]:
+    """Each sourced figure as three lines a reader can scan: date and figure, who gave it, where it is."""
+    import pandas as pd
+
+    lines = []
+    for r in frame.iloc[::-1].itertuples(index=False):
+        low = None if pd.isna(r.count_low) else int(r.count_low)
+        high = None if pd.isna(r.count_high) else int(r.count_high)
+        if low is not None and high is not None:
+            value = f"{low:,}" if low == high else f"{low:,}\u2013{high:,}"
+        elif low is not None:
+            value = f"at least {low:,}"
+        elif high is not None:
+            value = f"at most {high:,}"
+        else:
+            value = "no number:"
+        what = f"{words.label('measure', r.measure)}, {words.label('scope', r.scope)}"
+        if r.counted != "workers":
+            what += f", {words.label('counted', r.counted)}"
+        lines.append(f"{r.as_of:<10}  {value} {what} (as stated: \u201c{r.count_as_stated}\u201d)")
+        lines.append(f"{'':<10}  by {r.estimator}; {words.label('confidence', r.confidence)}; {r.estimate_id}")
+        lines.append(f"{'':<10}  {r.title}: {r.url}")
+    return lines
 
 
 def _parse_sets(pairs: list[str]) -> dict:

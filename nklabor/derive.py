@@ -128,10 +128,9 @@ def estimate_conflicts(estimates: pd.DataFrame) -> pd.DataFrame:
     est = est[est["point"].notna()]
     est = est[~est["measure"].isin(FLOW_MEASURES) | est["period_days"].notna()]  # a flow needs a stated period
     cell_key = ["country_iso3", "year", "measure", "scope", "counted", "period_days"]
+    shared = est.groupby(cell_key, observed=True, dropna=False)["point"].transform("size") > 1
     rows = []
-    for key, cell in est.groupby(cell_key, observed=True, sort=True, dropna=False):
-        if len(cell) < 2:
-            continue
+    for key, cell in est[shared].groupby(cell_key, observed=True, sort=True, dropna=False):
         if key[3] == "entity" and cell["entity_id"].nunique(dropna=False) > 1:
             continue  # different employers or sites are not the same figure
         if key[3] == "subnational" and cell["subnational"].nunique(dropna=False) > 1:

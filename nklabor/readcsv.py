@@ -21,7 +21,9 @@ import pyarrow.csv as pacsv
 from nklabor.problems import Problem
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+#: Every character for which str.isspace() is true (written out: computing it scans all of Unicode at import).
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 EDGE_SPACE = f"^[{re.escape(WHITESPACE)}]|[{re.escape(WHITESPACE)}]$"
 
 

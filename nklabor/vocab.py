@@ -30,8 +30,8 @@ ENTRY_CHANNELS = ("work", "student", "trainee", "other", "unknown")
 ESTIMATOR_KINDS = ("host_government", "un", "us_government", "rok_government", "other_government", "ngo",
                    "researcher", "media", "employer", "testimony")
 CONFIDENCE = ("high", "medium", "low")
-ACTION_TYPES = ("un_resolution", "sanctions_designation", "visa_halt", "permit_nonrenewal", "expulsion",
-                "repatriation", "tip_rating", "law", "executive_order", "customs_order", "prosecution",
+ACTION_TYPES = ("un_resolution", "sanctions_designation", "visa_halt", "permit_nonrenewal", "permit_revocation",
+                "expulsion", "repatriation", "tip_rating", "law", "executive_order", "customs_order", "prosecution",
                 "investigation", "diplomatic_action", "employer_termination", "implementation_report", "advisory",
                 "other")
 PRECISIONS = ("year", "month", "day")

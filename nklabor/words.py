@@ -17,7 +17,8 @@ from nklabor import vocab
 LABELS: dict[str, dict[str, str]] = {
     "action_type": {
         "un_resolution": "UN resolution", "sanctions_designation": "sanctions designation", "visa_halt": "visa halt",
-        "permit_nonrenewal": "permit non-renewal", "expulsion": "expulsion", "repatriation": "repatriation",
+        "permit_nonrenewal": "permit non-renewal",
+        "permit_revocation": "permits revoked", "expulsion": "expulsion", "repatriation": "repatriation",
         "tip_rating": "trafficking report rating", "law": "law", "executive_order": "executive order",
         "customs_order": "customs order", "prosecution": "prosecution", "investigation": "investigation",
         "diplomatic_action": "diplomatic action", "employer_termination": "employer ended contracts",

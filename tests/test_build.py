@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from conftest import snapshot
 
+import nklabor
 from nklabor.build import build
 from nklabor.parquet import read_frame
 
@@ -140,3 +141,21 @@ def test_the_light_table_list_matches_the_schemas():
     from nklabor.vocab import TABLE_NAMES
 
     assert list(TABLE_NAMES) == list(ALL_TABLES)
+
+
+SOURCE_COLUMNS = {"worker_estimates": ("source_id",), "enforcement_actions": ("source_id", "other_source_ids"),
+                  "revenue_wages": ("source_id", "other_source_ids"), "persons": ("source_ids",),
+                  "entity_presence": ("source_id",), "entities": ("source_ids",)}
+
+
+@pytest.mark.parametrize("table", sorted(SOURCE_COLUMNS))
+def test_no_row_rests_on_an_aggregator_alone(table):
+    """Rewrites and digests may point to an original, but a row needs at least one source of another tier."""
+    tiers = dict(zip(nklabor.load("sources")["source_id"], nklabor.load("sources")["tier"].astype(str)))
+    frame = nklabor.load(table)
+    alone = []
+    for _, row in frame.iterrows():
+        ids = [i for col in SOURCE_COLUMNS[table] if isinstance(row[col], str) for i in row[col].split(";") if i]
+        if ids and all(tiers.get(i) == "aggregator" for i in ids):
+            alone.append(str(row.iloc[0]))
+    assert alone == [], f"{table} rows resting only on aggregator pages: {alone}"

@@ -150,7 +150,8 @@ def test_command_is_on_path_with_the_expected_subcommands():
 
 def test_figures_and_estimate_print_tables():
     out = subprocess.run([str(EXE), "figures", "rus"], capture_output=True, text=True)
-    assert out.returncode == 0 and "estimate_id" in out.stdout and "not reconstructions" in out.stdout
+    assert out.returncode == 0 and "not reconstructions" in out.stdout and "for Russia, newest first" in out.stdout
+    assert "est-0281" in out.stdout and "workers_present" not in out.stdout  # ids to cite, words not codes
     out = subprocess.run([str(EXE), "estimate", "RUS", "--year", "2017"], capture_output=True, text=True)
     assert out.returncode == 0 and "2017" in out.stdout and "Reconstruction" in out.stdout
 
