@@ -178,13 +178,22 @@ def _legend_row(lax, scale: SymbolScale, families: list[str], fontsize: float = 
                        loc="upper left", bbox_to_anchor=(0.0, 1.0), **common)
     first.set_gid("legend-workers")
     lax.add_artist(first)
-    _size_key(lax, scale, 0.36, fontsize)
+    # the blocks side by side, each starting where the one before ends (measured), so none overlaps another
+    renderer = lax.figure.canvas.get_renderer()
+    strip_w = max(lax.get_window_extent(renderer).width, 1.0)
+    pt = lax.figure.dpi / 72.0
+    gap = 3 * fontsize * pt
+    key_x = max(0.36, (first.get_window_extent(renderer).width + gap) / strip_w)
+    r_max = scale.diameter(max(scale.references() or [0])) / 2
+    key_w = max(2 * r_max + 8 + 5 * fontsize, 22 * fontsize * 0.88) * pt  # circles and values; its note's length
+    _size_key(lax, scale, key_x, fontsize)
     if families:
         acts = [Line2D([], [], ls="", marker=style.ACTION_FAMILIES[f]["marker"], ms=6,
                        mfc=style.ACTION_FAMILIES[f]["colour"], mec=style.ACTION_FAMILIES[f]["colour"], label=f)
                 for f in families]
-        second = lax.legend(handles=acts, title="Enforcement actions that year (marks after the name)",
-                            loc="upper left", bbox_to_anchor=(0.55, 1.0), ncol=1, **common)
+        second = lax.legend(handles=acts, title="Actions that year (marks after the name)",
+                            loc="upper left", bbox_to_anchor=(max(0.55, key_x + (key_w + gap) / strip_w), 1.0),
+                            ncol=1, **common)
         second.set_gid("legend-actions")
         lax.add_artist(second)
 
@@ -413,8 +422,13 @@ def deployment_map(year: int, *, ax=None, labels: str = "name", scale: SymbolSca
         arrange(0.0)
     else:
         fig = ax.figure
-        _head(ax, title, subtitle, sizes, ax.get_position().width * fig.get_figwidth())
+        width_in = ax.get_position().width * fig.get_figwidth()
+        _head(ax, title, subtitle, sizes, width_in)
         lax = ax.inset_axes((0.0, -0.32, 1.0, 0.3)) if legend else None
+        if width_in < 10:  # a narrower map: the key's three blocks must still fit side by side
+            sizes["legend"] = max(6.0, sizes["legend"] * width_in / 10)
+        style.add_credit(fig, "base map: Natural Earth", text=credit, fontsize=sizes["credit"])
+        _settle(fig)  # the key below is laid out against the axes' final size
     rows = draw_symbols(ax, year, scale=scale, panel=panel)
     if lax is not None:
         _legend_row(lax, scale, _families(rows), sizes["legend"])
