@@ -12,7 +12,8 @@ STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-stamp
 RELEASE_STAMP := $(VENV)/.release-stamp
 
-.PHONY: data test lint dictionary stats clean release serve figures bench site site-serve site-shots check-ftm estimate
+.PHONY: data test lint dictionary stats clean release serve figures bench site site-serve site-shots check-ftm estimate \
+	screening
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,10 @@ dictionary: $(STAMP)
 stats: data
 	$(PY) -m nklabor stats
 
+# make screening: precision and recall of `nklabor screen` on the labelled set (docs/SCREENING.md).
+screening: data
+	$(PY) -m nklabor screen --evaluate
+
 # make estimate: the leave-one-out back-test of the best estimates (docs/ESTIMATES.md).
 estimate: data
 	$(PY) -m nklabor estimate --backtest
@@ -77,7 +82,7 @@ site-serve: site
 # dependency (PyICU) is built with a C++ compiler, so it is installed here, not by `make data`/`make test`.
 check-ftm: $(TEST_STAMP)
 	$(PIP) install --quiet 'followthemoney>=4.0'
-	$(PY) -m pytest -m ftm -p no:randomly tests/test_release.py
+	$(PY) -m pytest -m ftm -p no:randomly tests/test_release.py tests/test_screening.py
 
 # make bench: build, import, estimation, site and 10k/100k/1M-row pipeline timings -> benchmarks/results.md.
 bench: data $(TEST_STAMP)

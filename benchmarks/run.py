@@ -235,6 +235,46 @@ def bench_scale(work: Path, sizes: list[int], full_build_max: int) -> list[list[
     return rows
 
 
+SCREEN_NAMES = """
+import sys
+import pandas as pd
+from nklabor import screening_eval as ev
+n = int(sys.argv[2])
+lab = ev.labelled_set()
+pos = lab[lab["expected_id"].notna()]["query"].tolist()
+share = {k: v * 10 for k, v in ev.N_NEGATIVE.items()}
+neg = ev.negatives(n=share, seed=1)["query"].tolist()
+names = (pos + neg) * (n // (len(pos) + len(neg)) + 1)
+pd.DataFrame({"name": names[:n]}).to_csv(sys.argv[1], index=False)
+print(len(pos), min(len(neg), n - len(pos)))
+"""
+
+SCREEN_QUALITY = """
+from nklabor import screening, screening_eval as ev
+r = ev.report()
+m = r["metrics"].set_index("threshold").loc[screening.DEFAULT_THRESHOLD]
+print(screening.DEFAULT_THRESHOLD, m["precision"], m["recall"], len(r["labelled"]), r["best"])
+"""
+
+
+def bench_screening(work: Path, n: int = 10_000) -> list[tuple[str, str, str]]:
+    """`nklabor screen` on a CSV of 10,000 names (variants of listed names and ordinary names), and the measured
+    precision and recall of the default threshold (docs/SCREENING.md)."""
+    names = work / "names.csv"
+    n_pos, _ = timed([PY, "-c", SCREEN_NAMES, str(names), str(n)])[2].split()
+    seconds, mb, out = timed([PY, "-m", "nklabor", "screen", str(names), "--column", "name", "-o",
+                              str(work / "matches.csv")])
+    rows = out.strip().splitlines()[-1]
+    cold = median_of(3, [PY, "-m", "nklabor", "screen", "Kim Kwang-jin"])
+    threshold, precision, recall, n_lab, best = timed([PY, "-c", SCREEN_QUALITY])[2].split()
+    return [(f"`nklabor screen names.csv` on {n:,} names ({n_pos} variants of listed names, the rest ordinary), "
+             "whole command (target: seconds)", f"{seconds:.1f} s", ("met" if seconds < 60 else "MISSED")
+             + f", {mb:.0f} MB; {rows.split(' A match')[0]}"),
+            ("`nklabor screen \"Kim Kwang-jin\"` (one name, whole command), median of 3", f"{cold:.2f} s", ""),
+            (f"precision / recall at the default threshold {threshold} on the labelled set ({n_lab} queries; "
+             f"best F1 at {best})", f"{float(precision):.1%} / {float(recall):.1%}", "docs/SCREENING.md")]
+
+
 #: Measured by hand (a cold install needs the network and minutes; `make bench` does not repeat it).
 COLD = """## Cold set-up
 
@@ -252,7 +292,26 @@ def main() -> int:
                         help="largest size for which to also time the full build with derived tables")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--no-suite", action="store_true", help="skip timing `make test`")
+    parser.add_argument("--only-screening", action="store_true", help="time the screening only and print it")
     args = parser.parse_args()
+    if args.only_screening:  # measure the screening alone and put its section into the existing results
+        with tempfile.TemporaryDirectory(prefix="nklabor-bench-") as tmp:
+            rows = bench_screening(Path(tmp))
+        section = "\n".join(["## Screening names", "",
+                             f"Measured by `python benchmarks/run.py --only-screening` on {platform.node()}, "
+                             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.", "",
+                             "| what | result | target / note |", "|---|---|---|",
+                             *[f"| {a} | {b} | {c} |" for a, b, c in rows], ""])
+        text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if "## Screening names" in text:
+            head, rest = text.split("## Screening names", 1)
+            tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
+            text = head + section + tail
+        else:
+            text = text.replace("## Cold set-up", section + "\n## Cold set-up", 1)
+        args.out.write_text(text, encoding="utf-8")
+        print(section)
+        return 0
     suite = [] if args.no_suite else bench_suite()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="nklabor-bench-") as tmp:
@@ -260,6 +319,7 @@ def main() -> int:
         real = bench_real(work) + bench_floor(work) + bench_cli(work)
         imports = bench_import()
         estimates = bench_estimates(work)
+        screening = bench_screening(work)
         scale = bench_scale(work, sizes, args.full_build_max)
     lines = [
         "# Benchmark results",
@@ -279,6 +339,12 @@ def main() -> int:
         "| what | result | target / note |",
         "|---|---|---|",
         *[f"| {a} | {b} | {c} |" for a, b, c in estimates],
+        "",
+        "## Screening names",
+        "",
+        "| what | result | target / note |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in screening],
         "",
         COLD,
         "",

@@ -8,8 +8,10 @@
     >>> nklabor.world(2017)                              # the worldwide total beside the published figures
     >>> nklabor.views.country_figures("RUS")             # a country's figures with scope, estimator, source
     >>> nklabor.series("RUS")                            # chart: best-estimate band and sourced stock figures
+    >>> nklabor.screen(["Kim Kwang-jin", "Mansudae Overseas Project Co."])   # candidates, scores, designations
+    >>> nklabor.entity("mansudae")                       # one organisation's card from a rough name
 
-Data: load, tables, describe, best_figure, world, estimate, views.
+Data: load, tables, describe, best_figure, world, estimate, views; screening: screen, entity.
 Plots (matplotlib and geopandas load on first use): deployment_map, deployment_maps, enforcement_timeline,
 country_profile, series.
 """
@@ -19,7 +21,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 _PLOTS = ("deployment_map", "deployment_maps", "enforcement_timeline", "country_profile", "series")
 _MODULES = ("views", "plots")
-__all__ = ["load", "tables", "describe", "best_figure", "world", "estimate", "DataError", "ArgumentError",
+__all__ = ["load", "tables", "describe", "best_figure", "world", "estimate", "screen", "entity", "DataError",
+           "ArgumentError",
            "__version__", *_PLOTS, *_MODULES]
 
 
@@ -71,6 +74,24 @@ def estimate(**params) -> dict:
     p = method.with_changes(**params)
     best = method.best_estimates(load("worker_estimates"), load("countries"), p)
     return {"best_estimates": best, "world_year": method.world_year(best, load("worker_estimates"))}
+
+
+def screen(names, threshold: float | None = None, countries=None, birth_dates=None):
+    """Screen a name or a list of names against every entity and person: a DataFrame with one row per query and
+    candidate at or above `threshold` (default: the measured one, docs/SCREENING.md), best first, with query,
+    kind, matched_id, matched_name, score (0-100), the name that matched, why, status, designations, host
+    countries and source URL. A query with no candidate has no row. See nklabor.screening.screen."""
+    from nklabor.screening import screen as run
+
+    return run(names, threshold=threshold, countries=countries, birth_dates=birth_dates)
+
+
+def entity(name: str) -> dict:
+    """One organisation's card from a name spelled roughly: names, status, designations, linked persons, host
+    countries, actions and sources (nklabor.card)."""
+    from nklabor.card import entity as card
+
+    return card(name)
 
 
 def estimate_params() -> dict:

@@ -42,8 +42,24 @@ def _parser() -> argparse.ArgumentParser:
                    help="change a parameter, e.g. --set carry_years=1 (see docs/ESTIMATES.md)")
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
     d.add_argument("--check", action="store_true", help="exit 1 if the file on disk is stale")
-    x = sub.add_parser("export", help="every worker figure joined to its source, for a spreadsheet")
-    x.add_argument("--xlsx", type=Path, help="write an Excel workbook")
+    sc = sub.add_parser("screen", help="screen a name, or a CSV/xlsx column of names, against entities and persons")
+    sc.add_argument("name", nargs="?", help="a name (in quotes), or a .csv or .xlsx file of names")
+    sc.add_argument("--column", help="the file's column of names (needed when it has more than one column)")
+    sc.add_argument("--country-column", help="the file's column of countries (name or ISO code), optional")
+    sc.add_argument("--dob-column", help="the file's column of dates of birth (YYYY-MM-DD or YYYY), optional")
+    sc.add_argument("--country", help="the country of a single name (name or ISO code)")
+    sc.add_argument("--dob", help="the date of birth of a single name (YYYY-MM-DD or YYYY)")
+    sc.add_argument("--threshold", help="lowest score shown, 0-100 (default: the measured one, docs/SCREENING.md)")
+    sc.add_argument("-o", "--output", type=Path, help="write the matches to a .csv or .xlsx file")
+    sc.add_argument("--evaluate", action="store_true", help="measure precision and recall on the labelled set")
+    sc.add_argument("--write-docs", action="store_true", help="rewrite docs/SCREENING.md from the measurement")
+    sc.add_argument("--check-docs", action="store_true", help="exit 1 if docs/SCREENING.md is stale")
+    en = sub.add_parser("entity", help="one organisation's card from a name spelled roughly: status, designations, "
+                                       "persons, host countries, actions, sources")
+    en.add_argument("name", help="the organisation's name, an alias or its Korean name (fuzzy)")
+    x = sub.add_parser("export", help="the analyst workbook (designations, prosecutions, entities, persons, figures) "
+                                      "or every worker figure as CSV")
+    x.add_argument("--xlsx", type=Path, help="write the Excel workbook")
     x.add_argument("--csv", type=Path, help="write a CSV with a byte-order mark (opens cleanly in Excel)")
     r = sub.add_parser("release", help="write dist/nklabor-data-VERSION/ and its zip, and releases/VERSION.json")
     r.add_argument("--version", required=True, help="calendar version YYYY.MM.N, e.g. 2026.11.0")
@@ -235,17 +251,105 @@ def _export(args) -> int:
         frame.to_csv(args.csv, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         print(f"wrote {len(frame)} figures with their sources to {args.csv} (UTF-8 with byte-order mark)")
     if args.xlsx:
-        from nklabor.release.workbook import write_workbook
-
-        readme = [("nklabor: worker figures with their sources", ""),
-                  ("What this is", "Every sourced figure of DPRK workers abroad (not reconstructions), with its "
-                                   "scope, estimator, confidence and the source's title, publisher, date and URL."),
-                  ("Licence", "CC BY 4.0. Cite nklabor and the original sources of the figures you use."),
-                  ("Version", f"nklabor {nklabor.__version__}")]
         import datetime as dt
 
-        write_workbook(args.xlsx, {"estimates_with_sources": frame}, readme, dt.date.today().isoformat())
-        print(f"wrote {len(frame)} figures with their sources to {args.xlsx}")
+        from nklabor.release.workbook import write_analyst_workbook
+
+        sheets = write_analyst_workbook(args.xlsx, None, f"nklabor {nklabor.__version__}", dt.date.today().isoformat())
+        print(f"wrote the analyst workbook to {args.xlsx}: "
+              + ", ".join(f"{name} ({len(f):,} rows)" for name, f in sheets.items()))
+    return 0
+
+
+def _screen(args) -> int:
+    from nklabor.args import ArgumentError, output_file
+    from nklabor.paths import ROOT
+
+    if args.evaluate or args.write_docs or args.check_docs:
+        from nklabor import screening_eval
+
+        if args.write_docs or args.check_docs:
+            path = ROOT / "docs" / "SCREENING.md"
+            if not screening_eval.write_docs(path, check=args.check_docs):
+                print("docs/SCREENING.md is stale; run `nklabor screen --write-docs`", file=sys.stderr)
+                return 1
+            print("docs/SCREENING.md is current" if args.check_docs else f"wrote {path}")
+            return 0
+        print(screening_eval.render(screening_eval.report()))
+        return 0
+    if not args.name:
+        raise ArgumentError("give a name (in quotes) or a .csv/.xlsx file of names, e.g. nklabor screen \"Kim Kwang "
+                            "Jin\" or nklabor screen names.csv --column name")
+    from nklabor import screening as scr
+
+    threshold = scr.check_threshold(args.threshold) if args.threshold is not None else None
+    if args.output is not None:
+        output_file(args.output, (".csv", ".xlsx"), "list of matches")
+    is_file = Path(args.name).suffix.lower() in (".csv", ".xlsx", ".xls", ".txt", ".tsv")
+    if is_file:
+        if args.country or args.dob:
+            raise ArgumentError("--country and --dob are for a single name; for a file use --country-column and "
+                                "--dob-column")
+        names, countries, dobs = scr.read_names(args.name, args.column, args.country_column, args.dob_column)
+    else:
+        for flag, value in (("--column", args.column), ("--country-column", args.country_column),
+                            ("--dob-column", args.dob_column)):
+            if value is not None:
+                raise ArgumentError(f"{flag} is for a .csv or .xlsx file of names, not a single name "
+                                    f"({args.name!r})")
+        names, countries, dobs = [args.name], [args.country], [args.dob]
+    frame = scr.screen(names, threshold=threshold, countries=countries, birth_dates=dobs)
+    n_hit = frame["query_row"].nunique()
+    summary = (f"{len(names):,} {'name' if len(names) == 1 else 'names'} screened: {n_hit:,} with a candidate at or "
+               f"above {threshold if threshold is not None else scr.DEFAULT_THRESHOLD:g} of 100 "
+               f"({len(frame):,} {'candidate' if len(frame) == 1 else 'candidates'}). A match is a lead to check, "
+               "not a finding: see the status, the why and the source.")
+    if args.output is not None:
+        if args.output.suffix.lower() == ".csv":
+            frame.to_csv(args.output, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+        else:
+            import datetime as dt
+
+            from nklabor.release.workbook import write_workbook
+
+            readme = [("nklabor screening results", ""), ("What this is", summary),
+                      ("Method", "docs/SCREENING.md in the nklabor repository: how names are compared, and the "
+                                 "measured precision and recall of the default threshold.")]
+            write_workbook(args.output, {"matches": frame}, readme, dt.date.today().isoformat())
+        print(f"wrote {len(frame):,} rows to {args.output}. {summary}")
+        return 0
+    print(render_matches(frame, names))
+    print(summary)
+    return 0
+
+
+def render_matches(frame, names: list[str]) -> str:
+    """The matches as text, one block per query with a candidate."""
+    blocks = []
+    for row, group in frame.groupby("query_row", sort=True):
+        lines = [f"{names[row]!r}"]
+        for r in group.itertuples(index=False):
+            lines.append(f"  {r.score:3d}  {r.kind:6s}  {r.matched_name} ({r.status or 'no status'})")
+            lines.append(f"        why: {r.why}")
+            if isinstance(r.designations, str):
+                lines.append(f"        designated: {r.designations}")
+            if isinstance(r.host_countries, str):
+                lines.append(f"        host countries: {r.host_countries}")
+            if isinstance(r.source_url, str):
+                lines.append(f"        source: {r.source_url}")
+        blocks.append("\n".join(lines))
+    missing = len(names) - frame["query_row"].nunique() if len(frame) else len(names)
+    if missing and len(names) <= 20:
+        shown = set(frame["query_row"]) if len(frame) else set()
+        blocks.append("no candidate: " + "; ".join(repr(n) for i, n in enumerate(names) if i not in shown))
+    return "\n".join(blocks)
+
+
+def _entity(args) -> int:
+    import nklabor
+    from nklabor.card import render
+
+    print(render(nklabor.entity(args.name)))
     return 0
 
 
@@ -296,4 +400,5 @@ def _plot(args) -> int:
 
 
 COMMANDS = {"build": _build, "stats": _stats, "figures": _figures, "estimate": _estimate, "dictionary": _dictionary,
-            "export": _export, "release": _release, "serve": _serve, "site": _site, "plot": _plot}
+            "export": _export, "screen": _screen, "entity": _entity, "release": _release, "serve": _serve,
+            "site": _site, "plot": _plot}

@@ -72,6 +72,8 @@ LABELS: dict[str, dict[str, str]] = {
     "source_kind": {"un": "United Nations", "government": "government", "court": "court", "legislature": "legislature",
                     "ngo": "NGO", "academic": "academic", "media": "news media", "blog": "blog",
                     "dprk_state_media": "North Korean state media"},
+    "status": {"sanctioned": "sanctioned", "named_by_government": "named by a government",
+               "reported": "reported only (no official naming)"},
     "counted": {"workers": "workers", "all_entries": "all entries", "work_entries": "entries for work",
                 "study_entries": "entries for study", "other_entries": "other entries"},
 }
@@ -169,3 +171,37 @@ def check_covered() -> list[str]:
              "stage": vocab.STAGES, "naming": vocab.NAMINGS, "source_kind": vocab.SOURCE_KINDS,
              "counted": vocab.COUNTED}
     return [f"{col}={v}" for col, values in pairs.items() for v in values if v not in LABELS.get(col, {})]
+
+
+#: Designating authorities that are not countries.
+AUTHORITIES = {"UN": "UN Security Council", "EU": "European Union", "MSMT": "Multilateral Sanctions Monitoring Team"}
+
+
+def authority(actor: str | None) -> str:
+    """'UN' -> 'UN Security Council', 'USA' -> 'United States'."""
+    if not actor:
+        return ""
+    return AUTHORITIES.get(actor) or country(actor)
+
+
+#: Nationality as the data words it -> ISO3 (demonyms pycountry does not know).
+DEMONYMS = {"north korean": "PRK", "south korean": "KOR", "russian": "RUS", "chinese": "CHN", "american": "USA",
+            "mexican": "MEX", "ukrainian": "UKR", "vietnamese": "VNM", "japanese": "JPN", "british": "GBR"}
+
+
+def country_code(text: str | None) -> str | None:
+    """ISO3 for a country name, demonym, ISO2 or ISO3 ('North Korean', 'Russia', 'RU', 'RUS'); None if unknown."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    key = text.strip()
+    if key.lower() in DEMONYMS:
+        return DEMONYMS[key.lower()]
+    names = {v.lower(): k for k, v in _country_names().items()}
+    if key.lower() in names:
+        return names[key.lower()]
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(key).alpha_3
+    except LookupError:
+        return None

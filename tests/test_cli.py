@@ -13,6 +13,7 @@ import nklabor
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = Path(sys.executable).parent / "nklabor"
+TABLE_CSV = str(ROOT / "tests" / "fixtures" / "raw" / "countries.csv")  # a file of several columns to read names from
 
 # (arguments, text the one error line must contain)
 BAD_COMMANDS = [
@@ -47,6 +48,20 @@ BAD_COMMANDS = [
     (["plot", "profile", "RUS", "--start", "1850", "-o", "p.png"], "year 1850 is outside the data; allowed: "),
     (["plot", "profile", "WLD", "-o", "p.png"], "'WLD' is the world"),
     (["figures", "RUS", "--csv", "out.txt"], "unknown suffix '.txt'"),
+    (["screen"], "give a name (in quotes) or a .csv/.xlsx file of names"),
+    (["screen", "names.csv"], "no such file 'names.csv'"),
+    (["screen", "names.txt"], "unknown suffix '.txt'; allowed: .csv, .xlsx"),
+    (["screen", TABLE_CSV, "--column", "nme"], "unknown column 'nme'"),
+    (["screen", TABLE_CSV], "say which holds the names with --column"),
+    (["screen", TABLE_CSV, "--column", "name", "--country-column", "land"], "unknown country column 'land'"),
+    (["screen", TABLE_CSV, "--column", "name", "--country", "KP"], "--country and --dob are for a single name"),
+    (["screen", "Kim Kwang Jin", "--threshold", "150"], "threshold 150 is out of range; allowed: 0 to 100"),
+    (["screen", "Kim Kwang Jin", "--threshold", "high"], "threshold must be a number from 0 to 100, not 'high'"),
+    (["screen", "Kim Kwang Jin", "-o", "out.txt"], "unknown suffix '.txt'; allowed: .csv, .xlsx"),
+    (["screen", "Kim Kwang Jin", "--column", "name"], "--column is for a .csv or .xlsx file of names"),
+    (["screen", "(?)"], "no name to screen: '(?)' has no letters"),
+    (["entity", "Zzyzx Qwerty"], "no organisation matches 'Zzyzx Qwerty'"),
+    (["entity", "..."], "entity name must be a name with letters, not '...'"),
 ]
 
 
@@ -131,6 +146,13 @@ BAD_CALLS = [
     (lambda: nklabor.estimate(min_halfwidth=-1), "out of range"),
     (lambda: nklabor.world(1850), "year 1850 is outside the data; allowed: "),
     (lambda: nklabor.deployment_maps([2017, 1850]), "year 1850 is outside the data; allowed: "),
+    (lambda: nklabor.screen(5), "names must be a string or a list of strings, not 5"),
+    (lambda: nklabor.screen(["Kim", 7]), "names must be strings; 7 is not"),
+    (lambda: nklabor.screen("Kim", threshold=101), "threshold 101 is out of range; allowed: 0 to 100"),
+    (lambda: nklabor.screen("Kim", threshold="x"), "threshold must be a number from 0 to 100, not 'x'"),
+    (lambda: nklabor.screen(["a", "b"], countries=["KP"]), "countries must have one value per name (2), not 1"),
+    (lambda: nklabor.entity("Zzyzx Qwerty"), "no organisation matches 'Zzyzx Qwerty'"),
+    (lambda: nklabor.entity(None), "entity name must be a name with letters, not None"),
 ]
 
 
@@ -144,7 +166,8 @@ def test_bad_arguments_to_public_functions_raise_one_line_value_errors(call, mes
 def test_command_is_on_path_with_the_expected_subcommands():
     result = subprocess.run([str(EXE), "--help"], capture_output=True, text=True)
     assert result.returncode == 0
-    for sub in ("build", "stats", "figures", "estimate", "plot", "export", "release", "serve", "site"):
+    for sub in ("build", "stats", "figures", "estimate", "plot", "export", "release", "serve", "site", "screen",
+                "entity"):
         assert sub in result.stdout
 
 

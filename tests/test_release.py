@@ -332,7 +332,8 @@ def test_a_release_dated_ahead_or_with_nothing_new_is_refused(raw_copy: Path, tm
 def test_workbook_has_readme_joined_view_and_tables(bundle: Path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.load_workbook(bundle / "nklabor.xlsx")
-    assert book.sheetnames[:3] == ["README", "estimates_with_sources", "sources"]
+    assert book.sheetnames[:7] == ["README", "designations", "prosecutions", "entities", "persons",
+                                   "estimates_with_sources", "sources"]
     joined = book["estimates_with_sources"]
     header = [c.value for c in joined[1]]
     for col in ("country_name", "scope", "estimator", "confidence", "source_title", "source_publisher",
@@ -361,6 +362,9 @@ def test_release_of_the_real_data(tmp_path: Path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=out).returncode == 0
     actions = read_frame(out / "parquet" / "enforcement_actions.parquet")
-    designated = actions[(actions["action_type"] == "sanctions_designation") & actions["target_entity_id"].notna()]
+    designations = actions[actions["action_type"] == "sanctions_designation"]
+    targets = designations["target_entity_id"].notna().sum() + sum(
+        len([p for p in str(ids).split(";") if p]) for ids in designations["target_person_ids"].dropna())
     lines = (out / "entities.ftm.json").read_text().splitlines()
-    assert sum('"schema": "Sanction"' in line for line in lines) == len(designated)
+    assert sum('"schema": "Sanction"' in line for line in lines) == targets
+    assert sum('"schema": "Person"' in line for line in lines) == len(read_frame(out / "parquet" / "persons.parquet"))

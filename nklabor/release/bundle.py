@@ -136,8 +136,10 @@ def _readme(version: str, date: str, names: list[str]) -> str:
         "- `csv/` one UTF-8 CSV per table; `parquet/` the same tables, typed.",
         "- `nklabor.sqlite` all tables with keys and indexes: `datasette nklabor.sqlite -m metadata.json`.",
         "- `datapackage.json` a Frictionless Data Package of the CSV files: `frictionless validate datapackage.json`.",
-        "- `entities.ftm.json` entities, host countries and sanctions designations in the FollowTheMoney model.",
-        "- `nklabor.xlsx` one workbook: a README sheet, every figure joined to its source, and one sheet per table.",
+        "- `entities.ftm.json` entities, persons, their links, host countries and sanctions designations in the "
+        "FollowTheMoney model.",
+        "- `nklabor.xlsx` one workbook: a README sheet, designations, prosecutions, entities and persons joined for "
+        "analysts, every figure joined to its source, and one sheet per other table.",
         "- `site/` the explorer site: open `site/index.html` in a browser (works from disk, fetches nothing).",
         "- `DATA_DICTIONARY.md` every column; `CHANGELOG.md` rows added, changed and removed per release.",
         "- `CITATION.cff` how to cite; `LICENSE` CC BY 4.0; `SHA256SUMS` check with `sha256sum -c SHA256SUMS`.", "",
@@ -163,28 +165,24 @@ def _dictionary() -> str:
 
 def write_release_workbook(frames: dict[str, pd.DataFrame], path: Path, manifest: dict) -> None:
     from nklabor.release.fields import description
-    from nklabor.release.workbook import write_workbook
-    from nklabor.views import estimates_with_sources
+    from nklabor.release.workbook import analyst_frames, analyst_readme, write_workbook
 
     version, date = manifest["version"], manifest["date"]
-    joined = estimates_with_sources(frames)
-    readme = [(f"{TITLE}, release {version} ({date})", ""),
-              ("What this is", "North Korea's state-run export of workers abroad as an open, sourced dataset. Every "
-                               "row cites a document in the sources sheet. Conflicting figures are kept side by side."),
-              ("Sourced or reconstructed", "worker_estimates and estimates_with_sources hold figures as sources "
-                                           "give them. best_estimates, world_year and the best columns of "
-                                           "country_year are reconstructions made by code (method: "
-                                           "docs/ESTIMATES.md in the repository)."),
-              ("Licence", "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). The cited documents keep "
-                          "their own copyright."),
-              ("Cite as", f"nklabor contributors, {TITLE}, version {version}. Please also cite the original "
-                          "sources of the figures you use."),
-              ("Sheets", ""),
-              ("estimates_with_sources", "Every worker figure with its country, scope, estimator, confidence and "
-                                         "the source's title, publisher, date and URL.")]
-    readme += [(name, description(name)) for name in frames]
+    joined = analyst_frames(frames)
+    readme = analyst_readme(f"{TITLE}, release {version} ({date})")
+    readme[0] = (f"{TITLE}, release {version} ({date})", "")
+    readme[1:1] = [("Sourced or reconstructed", "worker_estimates and estimates_with_sources hold figures as sources "
+                                                "give them. best_estimates, world_year and the best columns of "
+                                                "country_year are reconstructions made by code (method: "
+                                                "docs/ESTIMATES.md in the repository)."),
+                   ("Cite as", f"nklabor contributors, {TITLE}, version {version}. Please also cite the original "
+                               "sources of the figures you use.")]
+    rest = {name: frame for name, frame in frames.items() if name not in joined}
+    readme += [(name, description(name)) for name in rest]
+    readme += [("entities, persons", "The entities and persons tables joined with status, designations and host "
+                                     "countries; their plain columns are in csv/ and parquet/.")]
     descriptions = {name: {f.name: f.description for f in table_fields(name)} for name in frames}
-    write_workbook(path, {"estimates_with_sources": joined, **frames}, readme, date, descriptions, TITLE)
+    write_workbook(path, {**joined, **rest}, readme, date, descriptions, TITLE)
 
 
 def _write_bundle(folder: Path, frames: dict[str, pd.DataFrame], manifest: dict,

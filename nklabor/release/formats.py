@@ -228,6 +228,49 @@ def datasette_metadata(names: list[str], version: str) -> dict:
             "sql": "select s.entity_id, s.name, s.actor, s.first_designated, s.n_designations, s.legal_bases, "
                    "s.\"references\", s.source_titles, s.source_urls from entity_sanctions s "
                    "order by s.name, s.actor"},
+        "screen_name": {
+            "title": "Screen a name against entities and persons",
+            "description": "Every entity and person whose name, alias or Korean name contains :name (letters "
+                           "compared without case), with status, designations and host countries. For fuzzy "
+                           "matching across romanisations use `nklabor screen` (docs/SCREENING.md).",
+            "sql": "with names as (select 'entity' as kind, entity_id as id, name, name as matched_on from entities "
+                   "union all select 'entity', entity_id, name, aliases from entities where aliases is not null "
+                   "union all select 'entity', entity_id, name, name_ko from entities where name_ko is not null "
+                   "union all select 'person', person_id, name, name from persons "
+                   "union all select 'person', person_id, name, aliases from persons where aliases is not null "
+                   "union all select 'person', person_id, name, name_ko from persons where name_ko is not null) "
+                   "select distinct n.kind, n.id, n.name, n.matched_on, "
+                   "case when n.kind = 'entity' then st.status when exists (select 1 from enforcement_actions a "
+                   "where a.action_type = 'sanctions_designation' and ';' || a.target_person_ids || ';' like "
+                   "'%;' || n.id || ';%') then 'designated' else 'named in ' || p.naming end as status, "
+                   "(select group_concat(a.actor || ' ' || a.date || coalesce(' ' || a.legal_basis, ''), '; ') "
+                   "from enforcement_actions a where a.action_type = 'sanctions_designation' and "
+                   "(a.target_entity_id = n.id or ';' || a.target_person_ids || ';' like '%;' || n.id || ';%')) "
+                   "as designations, st.host_countries from names n left join entity_status st on n.kind = "
+                   "'entity' and st.entity_id = n.id left join persons p on n.kind = 'person' and p.person_id = "
+                   "n.id where :name != '' and (replace(replace(lower(n.matched_on), '-', ''), ' ', '') like "
+                   "'%' || replace(replace(lower(:name), '-', ''), ' ', '') || '%') order by n.kind, n.name"},
+        "entity_record": {
+            "title": "An entity's full record",
+            "description": "Everything nklabor holds on one entity (:entity_id, e.g. mansudae-overseas-project-"
+                           "group-of-companies), one fact per row: names, status, host countries, designations and "
+                           "other actions, persons named with it, and the source of each.",
+            "sql": "select 'entity' as part, e.name as detail, e.kind as kind, null as date, e.aliases as more, "
+                   "null as source_url from entities e where e.entity_id = :entity_id "
+                   "union all select 'status', st.status, st.sanctioned_by, st.first_sanctioned, "
+                   "st.host_countries, null from entity_status st where st.entity_id = :entity_id "
+                   "union all select 'host country', c.name, p.iso3, null, p.locator, s.url from entity_presence p "
+                   "left join countries c on c.iso3 = p.iso3 left join sources s on s.source_id = p.source_id "
+                   "where p.entity_id = :entity_id "
+                   "union all select 'action', a.summary, a.action_type, a.date, coalesce(a.legal_basis, '') || "
+                   "coalesce(' ref. ' || a.reference, ''), s.url from enforcement_actions a left join sources s "
+                   "on s.source_id = a.source_id where a.target_entity_id = :entity_id "
+                   "union all select 'person', p.name, p.naming, null, p.role, null from persons p where ';' || "
+                   "p.entity_ids || ';' like '%;' || :entity_id || ';%' "
+                   "union all select 'source', s.title, s.publisher, s.published, s.tier, s.url from sources s "
+                   "where s.source_id in (select value from json_each('[\"' || replace((select source_ids from "
+                   "entities where entity_id = :entity_id), ';', '\",\"') || '\"]')) "
+                   "order by 1, 4"},
     }
     return {
         "title": f"nklabor {version}", "description": "North Korea's state-run export of workers abroad: "
