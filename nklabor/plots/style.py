@@ -26,7 +26,7 @@ ACTION_FAMILIES: dict[str, dict] = {
                                              "colour": "#009E73", "marker": "D", "glyph": "\u25c6"},
     "report to the UN": {"types": ("implementation_report",), "colour": "#56B4E9", "marker": "o",
                          "glyph": "\u25cf"},
-    "US TIP rating": {"types": ("tip_rating",), "colour": "#CC79A7", "marker": "v", "glyph": "\u25bc"},
+    "US trafficking report rating": {"types": ("tip_rating",), "colour": "#CC79A7", "marker": "v", "glyph": "\u25bc"},
     "other (inquiry, prosecution, advisory, diplomacy)": {
         "types": ("investigation", "prosecution", "advisory", "diplomatic_action", "other"),
         "colour": "#555555", "marker": "P", "glyph": "+"},
@@ -35,7 +35,7 @@ ACTION_FAMILIES: dict[str, dict] = {
 #: Who acted, for colouring timelines.
 ACTOR_GROUPS: dict[str, str] = {
     "UN Security Council": "#0072B2",
-    "EU or MSMT": "#56B4E9",
+    "EU or sanctions monitoring team": "#56B4E9",
     "United States": "#E69F00",
     "host government": "#009E73",
     "other government": "#CC79A7",
@@ -56,7 +56,7 @@ KEY_DATES: list[tuple[str, str]] = [
     ("2017-09-11", "UNSCR 2375"),
     ("2017-12-22", "UNSCR 2397"),
     ("2019-12-22", "2397 deadline"),
-    ("2020-01", "DPRK border closure (Jan 2020)"),
+    ("2020-01", "North Korea closes its border (Jan 2020)"),
 ]
 
 
@@ -68,7 +68,7 @@ def actor_group(actor: str, target: str | None) -> str:
     if actor == "UN":
         return "UN Security Council"
     if actor in ("EU", "MSMT"):
-        return "EU or MSMT"
+        return "EU or sanctions monitoring team"
     if actor == "USA":
         return "United States"
     if isinstance(target, str) and actor == target:
@@ -76,10 +76,12 @@ def actor_group(actor: str, target: str | None) -> str:
     return "other government"
 
 
-def pretty(code: str) -> str:
-    return {"un_resolution": "UN resolution", "tip_rating": "TIP rating", "un": "UN",
-            "us_government": "US government", "rok_government": "ROK government",
-            "ngo": "NGO"}.get(code, code.replace("_", " ").capitalize())
+def pretty(code: str, column: str = "action_type") -> str:
+    """A coded value in plain words (nklabor.words), capitalised for the start of a line."""
+    from nklabor import words
+
+    text = words.label(column, code)
+    return text[:1].upper() + text[1:]
 
 
 def mid_period(dates: pd.Series, precision: pd.Series) -> pd.Series:
@@ -88,24 +90,48 @@ def mid_period(dates: pd.Series, precision: pd.Series) -> pd.Series:
     return pd.to_datetime(dates) + pd.to_timedelta(offset, unit="D")
 
 
+#: The interval the plots draw, read through `interval()` only: (low column, high column, its level in percent):
+#: best_estimates' and world_year's 80% range (country_year's best_low_80/best_high_80).
+INTERVAL = ("low_80", "high_80", 80)
+
+
+def interval(frame: pd.DataFrame, prefix: str = "") -> tuple[pd.Series, pd.Series]:
+    """The low and high ends of the reconstruction's interval as floats: `prefix` "best_" for country_year."""
+    low, high, _ = INTERVAL
+    return frame[f"{prefix}{low}"].astype(float), frame[f"{prefix}{high}"].astype(float)
+
+
+def range_words() -> str:
+    """How the interval is named to a reader: 'range', or '80% range'."""
+    level = INTERVAL[2]
+    return f"{level}% range" if level else "range"
+
+
+def about(value, low=None, high=None) -> str:
+    """A reconstruction for a reader: 'about 41,000 (range 18,000-95,000)', rounded to two significant figures."""
+    from nklabor import words
+
+    return words.about(value, low, high, level=INTERVAL[2])
+
+
 def credit_text() -> str:
     import nklabor
 
     n = len(nklabor.load("sources"))
-    return (f"Data: nklabor {nklabor.__version__} (CC BY 4.0), compiled from {n} cited sources; "
-            f"each figure's source: nklabor figures ISO3")
+    return (f"Data: nklabor {nklabor.__version__} (CC BY 4.0), compiled from {n:,} cited sources; "
+            f"every figure is listed with its source in the dataset")
 
 
-def add_credit(fig, extra: str = "", text: str | None = None) -> None:
+def add_credit(fig, extra: str = "", text: str | None = None, fontsize: float = 7) -> None:
     """The credit line, once per figure, bottom right. `text` replaces the default wording."""
     if credit_of(fig) is not None:
         return
     text = text if text is not None else credit_text() + (f" \u00b7 {extra}" if extra else "")
     engine = fig.get_layout_engine()
     if engine is not None and type(engine).__name__ == "ConstrainedLayoutEngine" and fig._supxlabel is None:
-        fig.supxlabel(text, x=0.995, ha="right", fontsize=7, color=MUTED).set_gid("credit")  # layout makes room
+        fig.supxlabel(text, x=0.995, ha="right", fontsize=fontsize, color=MUTED).set_gid("credit")  # layout makes room
     else:
-        fig.text(0.995, 0.005, text, ha="right", va="bottom", fontsize=7, color=MUTED, gid="credit")
+        fig.text(0.995, 0.005, text, ha="right", va="bottom", fontsize=fontsize, color=MUTED, gid="credit")
 
 
 def credit_of(fig):

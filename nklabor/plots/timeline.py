@@ -101,7 +101,7 @@ def draw_actions(ax, acts: pd.DataFrame, *, span_days: float | None = None) -> l
     return labels
 
 
-def mark_key_dates(ax, *, label: bool = True, cluster_days: int = 240) -> list[str]:
+def mark_key_dates(ax, *, label: bool = True, cluster_days: int = 240, fontsize: float = 7.5) -> list[str]:
     """Vertical lines at the key dates within the axis range; nearby dates share one label above the axes."""
     import matplotlib.dates as mdates
 
@@ -124,9 +124,10 @@ def mark_key_dates(ax, *, label: bool = True, cluster_days: int = 240) -> list[s
             text = " \u00b7 ".join(names)
         texts.append(text)
         if label:
-            ax.annotate(text, (group[0][0], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3 + 10 * (i % 2)),
-                        textcoords="offset points", fontsize=7.5, color="#444444", ha="left", va="bottom",
-                        gid="key-date-label")
+            right = (group[0][0] - lo) / (hi - lo) > 0.7  # near the right edge: the text runs leftwards
+            ax.annotate(text, (group[0][0], 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(0, 3 + 1.35 * fontsize * (i % 2)), textcoords="offset points", fontsize=fontsize,
+                        color="#444444", ha="right" if right else "left", va="bottom", gid="key-date-label")
     return texts
 
 
@@ -163,11 +164,12 @@ def enforcement_timeline(countries=None, entities=None, types=None, *, start=Non
               frameon=False, fontsize=8, title="Who acted", title_fontsize=8, alignment="left")
     scope = []
     if countries:
-        names = nklabor.load("countries").set_index("iso3")["name"]
-        scope.append(", ".join(names.get(c, c) for c in _as_list(countries)))
+        from nklabor import words
+
+        scope.append(words.countries(_as_list(countries)))
     if entities:
         scope.append(", ".join(_as_list(entities)))
-    ax.set_title(title or "Enforcement actions on DPRK overseas labour, by type and actor"
+    ax.set_title(title or "Enforcement actions on North Korean labour abroad, by type and who acted"
                  + (f": {'; '.join(scope)}" if scope else "") + f" ({len(acts)} actions)",
                  fontsize=12, loc="left", pad=34)
     style.add_credit(fig)
