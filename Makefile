@@ -12,8 +12,8 @@ STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-stamp
 RELEASE_STAMP := $(VENV)/.release-stamp
 
-.PHONY: data test lint dictionary stats clean release serve figures bench site site-serve site-shots check-ftm estimate \
-	screening
+.PHONY: data test lint dictionary stats clean release serve figures bench site site-serve site-shots site-test check-ftm \
+	estimate screening
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -89,7 +89,12 @@ check-ftm: $(TEST_STAMP)
 bench: data $(TEST_STAMP)
 	$(PY) benchmarks/run.py
 
-# make site-shots: desktop and phone screenshots of the key pages in reports/site/ (needs Debian's chromium).
+# make site-test: the site's tests alone, in Debian's Chromium at 390 px and 1366 px, with axe-core checks.
+site-test: data $(TEST_STAMP)
+	$(PY) -m pytest -p no:randomly tests/test_site.py
+
+# make site-shots: phone (390 px) and laptop (1366 px) screenshots of the key pages in reports/site/ (needs
+# Debian's chromium); look at every one after changing the site.
 site-shots: site $(TEST_STAMP)
 	$(PY) -c "import sys; sys.path.insert(0, 'tests'); from pathlib import Path; \
 from test_site import CHROMIUM, ARGS, screenshots; from playwright.sync_api import sync_playwright; \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -263,18 +265,33 @@ def _un_reporting_states(actions: pd.DataFrame, estimates: pd.DataFrame) -> str 
     return "; ".join(text for _, text in sorted(found)) or None
 
 
+#: A host-government figure belongs in the paragraph 8 record only when it was reported to the UN.
+REPORTED_TO_UN = r"(?i)report(?:ed)? to (?:the )?(?:UN|UNSC|1718|Security Council)|implementation report|para 8 report"
+#: Numbers sent home, as the host's own para 8 report summary words them ("445 DPRK workers had been sent home").
+SENT_HOME = (r"(\d[\d,]*) (?:DPRK |North Korean )?(?:workers|nationals|North Koreans|labourers) (?:had been |were )"
+             r"(?:sent home|sent back|repatriated)|repatriated (\d[\d,]*) (?:DPRK|North Korean)")
+
+
+def _sent_home(summary) -> int | None:
+    m = re.search(SENT_HOME, str(summary))
+    return int((m.group(1) or m.group(2)).replace(",", "")) if m else None
+
+
 def para8_tracker(countries, actions, estimates, sources) -> pd.DataFrame:
+    """What each host reported to the UN under UNSCR 2397 para 8: its reports, and only the figures it gave the UN
+    (a host-government figure from elsewhere, such as a local count, is not part of the record)."""
     cited = _source_lookup(sources)
     reports = actions[(actions["action_type"] == "implementation_report")
                       & actions["legal_basis"].fillna("").str.contains("2397")]
     official = estimates[(estimates["estimator_kind"] == "host_government")
+                         & estimates["estimator"].fillna("").str.contains(REPORTED_TO_UN)
                          & (estimates["as_of"].astype(str) >= UNSCR_2397[:4])
                          & estimates["count_low"].fillna(estimates["count_high"]).notna()]
     official = official[period_end(official["as_of"]) >= UNSCR_2397]
     official = official.assign(point=point_figure(official))
     context = _un_reporting_states(actions, estimates)
     by_actor: dict[str, list[dict]] = {}
-    for r in _records(reports, ["actor", "date", "action_id", "value", "source_id"]):
+    for r in _records(reports, ["actor", "date", "action_id", "value", "source_id", "summary"]):
         by_actor.setdefault(r["actor"], []).append(r)
     by_host: dict[str, list[dict]] = {}
     for r in _records(official, ["country_iso3", "measure", "as_of", "estimate_id", "point", "source_id"]):
@@ -293,13 +310,17 @@ def para8_tracker(countries, actions, estimates, sources) -> pd.DataFrame:
         batches: dict[str, int] = {}
         for r in repat:
             batches[str(r["as_of"])] = max(batches.get(str(r["as_of"]), 0), int(r["point"]))
+        for r in rep:
+            sent = _sent_home(r["summary"])
+            if sent is not None and sent not in batches.values():
+                batches[str(r["date"])] = sent
         titles, urls = cited([r["source_id"] for r in rep] + [r["source_id"] for r in used])
         rows.append({
             "iso3": c["iso3"], "name": c["name"], "report_found": bool(rep),
             "interim_date": interim[0] if interim else None, "final_date": final[0] if final else None,
             "report_action_ids": ";".join(r["action_id"] for r in rep) or None,
             "repatriated_total": sum(batches.values()) if batches else None,
-            "repatriated_max": max(int(r["point"]) for r in repat) if repat else None,
+            "repatriated_max": max(batches.values()) if batches else None,
             "remaining_latest": int(latest[0]["point"]) if latest else None,
             "remaining_as_of": latest[0]["as_of"] if latest else None,
             "estimate_ids": ";".join(sorted(r["estimate_id"] for r in used)) or None,

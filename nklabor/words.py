@@ -77,14 +77,21 @@ LABELS: dict[str, dict[str, str]] = {
                "reported": "reported only (no official naming)"},
     "counted": {"workers": "workers", "all_entries": "all entries", "work_entries": "entries for work",
                 "study_entries": "entries for study", "other_entries": "other entries"},
+    "para8_report": {"interim": "interim report", "final": "final report"},
 }
 
 #: Plural forms where adding "s" is wrong or where a count reads better with another noun.
 PLURALS = {"action": "actions", "figure": "figures", "source": "sources", "person": "persons", "entity": "entities",
-           "country": "countries", "enforcement action": "enforcement actions"}
+           "country": "countries", "enforcement action": "enforcement actions", "organisation": "organisations",
+           "designation": "designations", "year": "years", "result": "results"}
 
 #: Names for codes that are not countries in the countries table.
-SPECIAL_PLACES = {"WLD": "worldwide", "PRK": "North Korea", "XXX": "unnamed hosts"}
+SPECIAL_PLACES = {"WLD": "worldwide", "PRK": "North Korea", "XXX": "unnamed hosts", "UN": "United Nations",
+                  "EU": "European Union", "MSMT": "Multilateral Sanctions Monitoring Team",
+                  "USA": "United States", "KOR": "South Korea", "JPN": "Japan", "GBR": "United Kingdom"}
+
+#: Kinds of things a reader can find in the explorer's search, singular.
+KINDS = {"country": "country", "entity": "organisation", "person": "person", "source": "source"}
 
 
 def label(column: str, code: str | None) -> str:
@@ -96,7 +103,11 @@ def label(column: str, code: str | None) -> str:
 
 def plural(noun: str, n: int) -> str:
     """'1 action', '3 actions', '1 entity', '2 entities'."""
-    return f"{n:,} {noun if n == 1 else PLURALS.get(noun, noun + 's')}"
+    if n == 1:
+        return f"{n:,} {noun}"
+    head, _, last = noun.rpartition(" ")
+    many = PLURALS.get(last, last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s")
+    return f"{n:,} {PLURALS.get(noun, (head + ' ' if head else '') + many)}"
 
 
 @cache
