@@ -90,7 +90,7 @@ def write_estimates(path: Path, rows: int, raw: Path, seed: int = 6) -> None:
                 "note": rng.choice(("", "Synthetic row for the benchmark.", "Figure, as reported; unverified.")),
                 "checked_on": "",
             }
-            out.writerow(row[c] for c in COLUMNS)
+            out.writerow(row.get(c, "") for c in COLUMNS)  # columns the generator does not fill stay empty
 
 
 def synthetic_raw(dest: Path, rows: int, real_raw: Path) -> Path:
