@@ -34,7 +34,7 @@ $(RELEASE_STAMP): pyproject.toml $(STAMP)
 data: $(STAMP)
 	$(PY) -m nklabor build
 
-# make test: the whole suite on every core (pytest-xdist); about 3 minutes on a 2-core machine (see README).
+# make test: the whole suite on every core (pytest-xdist); about 4 minutes on an idle 2-core machine (see README).
 test: data $(TEST_STAMP)
 	$(PY) -m pytest -n $(or $(JOBS),auto) --dist loadgroup
 
