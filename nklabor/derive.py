@@ -34,9 +34,9 @@ ESTIMATOR_RANK = {"host_government": 0, "un": 0, "us_government": 1, "rok_govern
 
 def typed_table(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Give a validated raw table its published dtypes: vocabularies as categoricals, dates parsed with precision."""
-    out = pd.DataFrame(index=range(len(frame)))
+    out = {}
     for name, col in schema.columns.items():
-        values = frame[name].reset_index(drop=True)
+        values = frame[name].to_numpy()
         vocab = next((c.statistics["allowed_values"] for c in col.checks if c.name == "isin"), None)
         if vocab is not None:
             out[name] = pd.Categorical(values, categories=list(vocab))
@@ -45,13 +45,13 @@ def typed_table(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame
         elif str(col.dtype).startswith("float"):
             out[name] = pd.to_numeric(values).astype("float64")
         else:
-            out[name] = values.astype("string")
+            out[name] = pd.array(values, dtype="string")
         if col.metadata and col.metadata.get("date"):
-            text = values.astype("string")
-            out[f"{name}_date"] = pd.to_datetime(period_start(text), format="%Y-%m-%d").astype("datetime64[s]")
+            text = pd.Series(out[name])
+            out[f"{name}_date"] = pd.to_datetime(period_start(text), format="%Y-%m-%d").astype("datetime64[s]").array
             precision = text.str.len().map({4: "year", 7: "month", 10: "day"})
             out[f"{name}_precision"] = pd.Categorical(precision, categories=list(PRECISIONS))
-    return out
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
 def _year(dates: pd.Series) -> pd.Series:

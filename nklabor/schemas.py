@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from nklabor import checks
+from nklabor.checks import Text
 from nklabor.vocab import (  # noqa: F401  (re-exported: the vocabularies live in vocab.py)
     ACTION_TYPES,
     BASES,
@@ -85,25 +86,25 @@ class RawModel(pa.DataFrameModel):
 class Sources(RawModel):
     """Every document a row cites: who published it, when, and where it can be read."""
 
-    source_id: Series[str] = pa.Field(unique=True, str_matches=SLUG,
+    source_id: Series[Text] = pa.Field(unique=True, str_matches=SLUG,
                                       description="Stable lower-case slug identifying the source.")
-    title: Series[str] = _text("Title as the document gives it.", required=True)
-    publisher: Series[str] = _text("Organisation that published the document at `url`.", required=True)
-    author: Series[str] = _text("Named author(s), if any.")
-    published: Series[str] = _date("Publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
-    url: Series[str] = pa.Field(str_matches=URL, description="Address of the copy that was read (http/https).")
-    accessed: Series[str] = _date("Date the copy at `url` was read (YYYY-MM-DD).", required=True)
-    kind: Series[str] = _vocab(SOURCE_KINDS, "Kind of publisher.")
-    language: Series[str] = pa.Field(str_matches=r"^[a-z]{2}$", description="ISO 639-1 language code.")
-    original_publisher: Series[str] = _text(
+    title: Series[Text] = _text("Title as the document gives it.", required=True)
+    publisher: Series[Text] = _text("Organisation that published the document at `url`.", required=True)
+    author: Series[Text] = _text("Named author(s), if any.")
+    published: Series[Text] = _date("Publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
+    url: Series[Text] = pa.Field(str_matches=URL, description="Address of the copy that was read (http/https).")
+    accessed: Series[Text] = _date("Date the copy at `url` was read (YYYY-MM-DD).", required=True)
+    kind: Series[Text] = _vocab(SOURCE_KINDS, "Kind of publisher.")
+    language: Series[Text] = pa.Field(str_matches=r"^[a-z]{2}$", description="ISO 639-1 language code.")
+    original_publisher: Series[Text] = _text(
         "Where the page at `url` mirrors or quotes another publisher's work: that original publisher.")
-    original_title: Series[str] = _text("Title of the original work, where the page is a mirror or aggregator.")
-    note: Series[str] = _text("Curator's note, in the curator's own words.")
-    tier: Series[str] = _vocab(TIERS, "How close the page is to the origin: primary (the issuing authority, the "
+    original_title: Series[Text] = _text("Title of the original work, where the page is a mirror or aggregator.")
+    note: Series[Text] = _text("Curator's note, in the curator's own words.")
+    tier: Series[Text] = _vocab(TIERS, "How close the page is to the origin: primary (the issuing authority, the "
                                       "court, or the estimator's own publication), outlet (a news organisation's "
                                       "own reporting or a wire), copy (a faithful republication; the original is "
                                       "named), aggregator (a rewrite or digest; never a row's only source).")
-    original_url: Series[str] = pa.Field(nullable=True, str_matches=URL,
+    original_url: Series[Text] = pa.Field(nullable=True, str_matches=URL,
                                          description="For a copy: the address of the original it reproduces, "
                                                      "where the copy or a search shows it.")
 
@@ -119,43 +120,43 @@ class Sources(RawModel):
 class Countries(RawModel):
     """Host countries: every country that a source reports DPRK workers in, or where an action concerned them."""
 
-    iso3: Series[str] = pa.Field(unique=True, country_code={"allow": ()},
+    iso3: Series[Text] = pa.Field(unique=True, country_code={"allow": ()},
                                  description="ISO 3166-1 alpha-3 code of the host country.")
-    name: Series[str] = _text("Common English name.", required=True)
-    region: Series[str] = _vocab(REGIONS, "World region used for grouping in summaries and plots.")
-    note: Series[str] = _text("Curator's note.")
+    name: Series[Text] = _text("Common English name.", required=True)
+    region: Series[Text] = _vocab(REGIONS, "World region used for grouping in summaries and plots.")
+    note: Series[Text] = _text("Curator's note.")
 
 
 class Entities(RawModel):
     """Organisations that dispatch, manage or employ the workers, and the state bodies that run the system."""
 
-    entity_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable slug of the entity.")
-    name: Series[str] = _text("Name as the main source (a sanctions list where there is one) writes it.",
+    entity_id: Series[Text] = pa.Field(unique=True, str_matches=SLUG, description="Stable slug of the entity.")
+    name: Series[Text] = _text("Name as the main source (a sanctions list where there is one) writes it.",
                               required=True)
-    name_ko: Series[str] = _text("Korean name in Hangul, where a source gives it.")
-    aliases: Series[str] = _text("Other names and spellings sources use (;-separated).")
-    kind: Series[str] = _vocab(ENTITY_KINDS, "Role of the entity.")
-    country_iso3: Series[str] = pa.Field(nullable=True, country_code={"allow": ()},
+    name_ko: Series[Text] = _text("Korean name in Hangul, where a source gives it.")
+    aliases: Series[Text] = _text("Other names and spellings sources use (;-separated).")
+    kind: Series[Text] = _vocab(ENTITY_KINDS, "Role of the entity.")
+    country_iso3: Series[Text] = pa.Field(nullable=True, country_code={"allow": ()},
                                          description="ISO3 code of the country where the entity is based.")
-    sectors: Series[str] = pa.Field(nullable=True, list_of={"allowed": SECTORS},
+    sectors: Series[Text] = pa.Field(nullable=True, list_of={"allowed": SECTORS},
                                     description="Sectors the entity is reported in (;-separated vocabulary).",
                                     metadata={"list": True, "vocab": SECTORS})
-    source_ids: Series[str] = _ref("sources.source_id", "Sources for the entity (;-separated source ids).",
+    source_ids: Series[Text] = _ref("sources.source_id", "Sources for the entity (;-separated source ids).",
                                    required=True, is_list=True)
-    note: Series[str] = _text("Curator's note.")
-    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
+    note: Series[Text] = _text("Curator's note.")
+    checked_on: Series[Text] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
                                     "where the row has not been re-checked yet.")
 
 
 class EntityPresence(RawModel):
     """Links an entity to a host country it is reported to operate in, with the source that says so."""
 
-    entity_id: Series[str] = _ref("entities.entity_id", "The entity.", required=True)
-    iso3: Series[str] = _ref("countries.iso3", "Host country the entity is reported in.", required=True,
+    entity_id: Series[Text] = _ref("entities.entity_id", "The entity.", required=True)
+    iso3: Series[Text] = _ref("countries.iso3", "Host country the entity is reported in.", required=True,
                              country_code={"allow": ()})
-    source_id: Series[str] = _ref("sources.source_id", "Source reporting the presence.", required=True)
-    locator: Series[str] = _text("Where in the source (page, paragraph, section).")
-    inferred: Series[str] = _inferred("entity_presence")
+    source_id: Series[Text] = _ref("sources.source_id", "Source reporting the presence.", required=True)
+    locator: Series[Text] = _text("Where in the source (page, paragraph, section).")
+    inferred: Series[Text] = _inferred("entity_presence")
 
     @pa.dataframe_check(error="entity_id: the same entity, country and source appear twice")
     def unique_link(cls, df: pd.DataFrame) -> Series[bool]:
@@ -165,49 +166,49 @@ class EntityPresence(RawModel):
 class WorkerEstimates(RawModel):
     """One figure as one source reports it: how many DPRK workers, where, when, by whose count."""
 
-    estimate_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
-    country_iso3: Series[str] = _ref("countries.iso3", "Host country (ISO3), or WLD for a worldwide total.",
+    estimate_id: Series[Text] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
+    country_iso3: Series[Text] = _ref("countries.iso3", "Host country (ISO3), or WLD for a worldwide total.",
                                      required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
-    scope: Series[str] = _vocab(SCOPES, "What the figure covers, as the source gives it: national (the whole "
+    scope: Series[Text] = _vocab(SCOPES, "What the figure covers, as the source gives it: national (the whole "
                                          "country's DPRK workforce, whatever sector the source names), subnational "
                                          "(a region or city), sector_subset (one sector only, e.g. IT workers), "
                                          "entity (one employer or site), cumulative (a total over several years, "
                                          "not a stock), multi_country (several countries together).")
-    subnational: Series[str] = _text("Region, province or city, where the figure is for part of a country.")
-    entity_id: Series[str] = _ref("entities.entity_id", "Employer or dispatcher the figure concerns, if any.")
-    sector: Series[str] = pa.Field(nullable=True, list_of={"allowed": SECTORS},
+    subnational: Series[Text] = _text("Region, province or city, where the figure is for part of a country.")
+    entity_id: Series[Text] = _ref("entities.entity_id", "Employer or dispatcher the figure concerns, if any.")
+    sector: Series[Text] = pa.Field(nullable=True, list_of={"allowed": SECTORS},
                                    description="Sector(s) the figure concerns, if the source gives them (;-separated).",
                                    metadata={"list": True, "vocab": SECTORS})
-    measure: Series[str] = _vocab(MEASURES, "What is counted: a stock (workers_present, work_permits_valid) or a "
+    measure: Series[Text] = _vocab(MEASURES, "What is counted: a stock (workers_present, work_permits_valid) or a "
                                             "flow (repatriations, permits or visas issued, arrivals, departures). "
                                             "visas_issued counts visas of the purpose in entry_channel.")
-    counted: Series[str] = _vocab(COUNTED, "Who was counted: workers (DPRK workers, however they entered), or "
+    counted: Series[Text] = _vocab(COUNTED, "Who was counted: workers (DPRK workers, however they entered), or "
                                            "entries of DPRK nationals of all purposes, or for work, study or "
                                            "another stated purpose (entry and visa statistics).")
-    as_of: Series[str] = _date("Date the figure refers to (for flows, the end of the counted period).", required=True)
-    period_start: Series[str] = _date("Start of the counted period, for flows; empty where the source gives none.")
+    as_of: Series[Text] = _date("Date the figure refers to (for flows, the end of the counted period).", required=True)
+    period_start: Series[Text] = _date("Start of the counted period, for flows; empty where the source gives none.")
     count_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
                                                 description="Lower bound (equal to count_high for a point figure).")
     count_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
                                                  description="Upper bound; empty for 'at least N'.")
-    qualifier: Series[str] = _vocab(QUALIFIERS, "How the source qualifies the figure; presence_only for no count.")
-    count_as_stated: Series[str] = _text("The figure in the source's own few words, e.g. 'more than 100,000'.")
-    wording_rule: Series[str] = _text("How vague wording became a number, e.g. \"'tens of thousands' read as at "
+    qualifier: Series[Text] = _vocab(QUALIFIERS, "How the source qualifies the figure; presence_only for no count.")
+    count_as_stated: Series[Text] = _text("The figure in the source's own few words, e.g. 'more than 100,000'.")
+    wording_rule: Series[Text] = _text("How vague wording became a number, e.g. \"'tens of thousands' read as at "
                                       "least 20,000\"; empty where the source gives the number.")
-    entry_channel: Series[str] = _vocab(ENTRY_CHANNELS, "How the workers entered, where the source says.",
+    entry_channel: Series[Text] = _vocab(ENTRY_CHANNELS, "How the workers entered, where the source says.",
                                         required=False)
-    estimator: Series[str] = _text("Who made the figure (may differ from the publisher).", required=True)
-    estimator_kind: Series[str] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
-    confidence: Series[str] = _vocab(CONFIDENCE, "Curator's grade: official statistics high, named estimators "
+    estimator: Series[Text] = _text("Who made the figure (may differ from the publisher).", required=True)
+    estimator_kind: Series[Text] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
+    confidence: Series[Text] = _vocab(CONFIDENCE, "Curator's grade: official statistics high, named estimators "
                                                  "medium, anonymous-source reporting low unless corroborated.")
-    source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
-    other_source_ids: Series[str] = _ref("sources.source_id", "Other pages a field was read on (;-separated); "
+    source_id: Series[Text] = _ref("sources.source_id", "Source the figure was read in.", required=True)
+    other_source_ids: Series[Text] = _ref("sources.source_id", "Other pages a field was read on (;-separated); "
                                                               "the locator says which field.", is_list=True)
-    locator: Series[str] = _text("Where on the page each field is read, field by field (paragraph, table row, "
+    locator: Series[Text] = _text("Where on the page each field is read, field by field (paragraph, table row, "
                                  "page of a PDF), e.g. 'count: para 3; as_of: dateline; estimator: para 5'.")
-    inferred: Series[str] = _inferred("worker_estimates")
-    note: Series[str] = _text("Curator's note, in the curator's own words.")
-    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
+    inferred: Series[Text] = _inferred("worker_estimates")
+    note: Series[Text] = _text("Curator's note, in the curator's own words.")
+    checked_on: Series[Text] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
                                     "where the row has not been re-checked yet.")
 
     @pa.dataframe_check(error="count_low: must not exceed count_high")
@@ -265,32 +266,32 @@ class WorkerEstimates(RawModel):
 class EnforcementActions(RawModel):
     """Things governments and the UN did about the trade: resolutions, designations, visa halts, ratings."""
 
-    action_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the action.")
-    date: Series[str] = _date("Date of the action.", required=True)
-    actor: Series[str] = pa.Field(country_code={"allow": ("UN", "EU", "MSMT")},
+    action_id: Series[Text] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the action.")
+    date: Series[Text] = _date("Date of the action.", required=True)
+    actor: Series[Text] = pa.Field(country_code={"allow": ("UN", "EU", "MSMT")},
                                   description="ISO3 of the acting state, or UN, EU, or MSMT (the member states "
                                               "of the Multilateral Sanctions Monitoring Team acting together).")
-    action_type: Series[str] = _vocab(ACTION_TYPES, "Kind of action.")
-    target_country_iso3: Series[str] = _ref("countries.iso3", "Host country concerned (PRK for measures on the "
+    action_type: Series[Text] = _vocab(ACTION_TYPES, "Kind of action.")
+    target_country_iso3: Series[Text] = _ref("countries.iso3", "Host country concerned (PRK for measures on the "
                                                              "DPRK itself); empty for global measures.",
                                             exempt=["PRK"], country_code={"allow": ()})
-    target_entity_id: Series[str] = _ref("entities.entity_id", "Entity targeted, e.g. a designated company.")
-    target_person_ids: Series[str] = _ref("persons.person_id", "Officials or facilitators the action names "
+    target_entity_id: Series[Text] = _ref("entities.entity_id", "Entity targeted, e.g. a designated company.")
+    target_person_ids: Series[Text] = _ref("persons.person_id", "Officials or facilitators the action names "
                                                                "(;-separated person ids).", is_list=True)
-    legal_basis: Series[str] = _text("Legal instrument, e.g. 'UNSCR 2397 para 8', 'E.O. 13722'.")
-    value: Series[str] = _text("Value of the action where it has one, e.g. the tier of a TIP rating.")
-    reference: Series[str] = _text("List reference or document symbol where a source gives one.")
-    jurisdiction: Series[str] = _text("Court district or issuing office, where the source gives one.")
-    stage: Series[str] = _vocab(STAGES, "For a prosecution: the stage this row records (complaint, indictment, "
+    legal_basis: Series[Text] = _text("Legal instrument, e.g. 'UNSCR 2397 para 8', 'E.O. 13722'.")
+    value: Series[Text] = _text("Value of the action where it has one, e.g. the tier of a TIP rating.")
+    reference: Series[Text] = _text("List reference or document symbol where a source gives one.")
+    jurisdiction: Series[Text] = _text("Court district or issuing office, where the source gives one.")
+    stage: Series[Text] = _vocab(STAGES, "For a prosecution: the stage this row records (complaint, indictment, "
                                         "arrest, plea, trial, sentence, forfeiture); the date is that stage's.",
                                 required=False)
-    summary: Series[str] = _text("What was done, in the curator's own words.", required=True)
-    source_id: Series[str] = _ref("sources.source_id", "Source the action was read in.", required=True)
-    other_source_ids: Series[str] = _ref("sources.source_id", "Further sources reporting the same action "
+    summary: Series[Text] = _text("What was done, in the curator's own words.", required=True)
+    source_id: Series[Text] = _ref("sources.source_id", "Source the action was read in.", required=True)
+    other_source_ids: Series[Text] = _ref("sources.source_id", "Further sources reporting the same action "
                                                               "(;-separated); one action is one row.", is_list=True)
-    locator: Series[str] = _text("Where on the page each field is read, field by field.")
-    inferred: Series[str] = _inferred("enforcement_actions")
-    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
+    locator: Series[Text] = _text("Where on the page each field is read, field by field.")
+    inferred: Series[Text] = _inferred("enforcement_actions")
+    checked_on: Series[Text] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
                                     "where the row has not been re-checked yet.")
 
     @pa.dataframe_check(error="stage: only a prosecution has a stage")
@@ -309,27 +310,27 @@ class EnforcementActions(RawModel):
 class RevenueWages(RawModel):
     """Estimated revenue to the DPRK state from workers abroad, and reported wages and wage shares."""
 
-    revenue_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
-    country_iso3: Series[str] = _ref("countries.iso3", "Host country, or WLD for all workers abroad.",
+    revenue_id: Series[Text] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
+    country_iso3: Series[Text] = _ref("countries.iso3", "Host country, or WLD for all workers abroad.",
                                      required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
-    measure: Series[str] = _vocab(REVENUE_MEASURES, "What the value measures (unit in the name).")
-    as_of: Series[str] = _date("Date or year the figure refers to (end of the period for a scheme total).",
+    measure: Series[Text] = _vocab(REVENUE_MEASURES, "What the value measures (unit in the name).")
+    as_of: Series[Text] = _date("Date or year the figure refers to (end of the period for a scheme total).",
                                required=True)
-    period_start: Series[str] = _date("Start of the period a scheme total covers, where the source gives it.")
+    period_start: Series[Text] = _date("Start of the period a scheme total covers, where the source gives it.")
     value_low: Series[float] = pa.Field(nullable=True, ge=0, description="Lower bound of the value.")
     value_high: Series[float] = pa.Field(nullable=True, ge=0, description="Upper bound; empty for 'at least'.")
-    qualifier: Series[str] = _vocab(QUALIFIERS[:-1], "How the source qualifies the figure.")
-    value_as_stated: Series[str] = _text("The figure in the source's own few words.", required=True)
-    estimator: Series[str] = _text("Who made the figure.", required=True)
-    estimator_kind: Series[str] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
-    confidence: Series[str] = _vocab(CONFIDENCE, "Curator's grade of the figure.")
-    source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
-    other_source_ids: Series[str] = _ref("sources.source_id", "Other pages a field was read on (;-separated); "
+    qualifier: Series[Text] = _vocab(QUALIFIERS[:-1], "How the source qualifies the figure.")
+    value_as_stated: Series[Text] = _text("The figure in the source's own few words.", required=True)
+    estimator: Series[Text] = _text("Who made the figure.", required=True)
+    estimator_kind: Series[Text] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
+    confidence: Series[Text] = _vocab(CONFIDENCE, "Curator's grade of the figure.")
+    source_id: Series[Text] = _ref("sources.source_id", "Source the figure was read in.", required=True)
+    other_source_ids: Series[Text] = _ref("sources.source_id", "Other pages a field was read on (;-separated); "
                                                               "the locator says which field.", is_list=True)
-    locator: Series[str] = _text("Where on the page each field is read, field by field.")
-    inferred: Series[str] = _inferred("revenue_wages")
-    note: Series[str] = _text("Curator's note, in the curator's own words.")
-    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
+    locator: Series[Text] = _text("Where on the page each field is read, field by field.")
+    inferred: Series[Text] = _inferred("revenue_wages")
+    note: Series[Text] = _text("Curator's note, in the curator's own words.")
+    checked_on: Series[Text] = _date("Date a second curator re-read the cited source and confirmed this row; empty "
                                     "where the row has not been re-checked yet.")
 
     @pa.dataframe_check(error="value_low: must not exceed value_high")
@@ -344,44 +345,44 @@ class Persons(RawModel):
     Never a worker, defector or family member named only by the press or by testimony.
     """
 
-    person_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable slug of the person.")
-    name: Series[str] = _text("Name as the authority writes it.", required=True)
-    name_ko: Series[str] = _text("Name in Hangul, where the authority (or a source) gives it.")
-    aliases: Series[str] = _text("Other names and spellings the authority gives (;-separated).")
-    role: Series[str] = _text("Role or position as the source gives it.", required=True)
-    nationality: Series[str] = _text("Nationality, only where the naming authority publishes it.")
-    birth_date: Series[str] = _date("Date of birth, only where the naming authority publishes it.")
-    naming: Series[str] = _vocab(NAMINGS, "Kind of document that names the person: designation, indictment, "
+    person_id: Series[Text] = pa.Field(unique=True, str_matches=SLUG, description="Stable slug of the person.")
+    name: Series[Text] = _text("Name as the authority writes it.", required=True)
+    name_ko: Series[Text] = _text("Name in Hangul, where the authority (or a source) gives it.")
+    aliases: Series[Text] = _text("Other names and spellings the authority gives (;-separated).")
+    role: Series[Text] = _text("Role or position as the source gives it.", required=True)
+    nationality: Series[Text] = _text("Nationality, only where the naming authority publishes it.")
+    birth_date: Series[Text] = _date("Date of birth, only where the naming authority publishes it.")
+    naming: Series[Text] = _vocab(NAMINGS, "Kind of document that names the person: designation, indictment, "
                                           "wanted_notice, reward_offer or other.", required=False)
-    entity_ids: Series[str] = _ref("entities.entity_id", "Organisations the authority ties the person to "
+    entity_ids: Series[Text] = _ref("entities.entity_id", "Organisations the authority ties the person to "
                                                          "(;-separated).", is_list=True)
-    source_ids: Series[str] = _ref("sources.source_id", "Sources naming the person (;-separated).", required=True,
+    source_ids: Series[Text] = _ref("sources.source_id", "Sources naming the person (;-separated).", required=True,
                                    is_list=True)
-    locator: Series[str] = _text("Where on the page each field is read, field by field.")
-    inferred: Series[str] = _inferred("persons")
-    note: Series[str] = _text("Curator's note, in the curator's own words.")
-    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row.")
+    locator: Series[Text] = _text("Where on the page each field is read, field by field.")
+    inferred: Series[Text] = _inferred("persons")
+    note: Series[Text] = _text("Curator's note, in the curator's own words.")
+    checked_on: Series[Text] = _date("Date a second curator re-read the cited source and confirmed this row.")
 
 
 class WorkforceShares(RawModel):
     """Shares of a country's DPRK workforce with a stated trait (e.g. from Pyongyang), as a source reports them."""
 
-    share_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
-    country_iso3: Series[str] = _ref("countries.iso3", "Host country, or WLD for all workers abroad.",
+    share_id: Series[Text] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the figure.")
+    country_iso3: Series[Text] = _ref("countries.iso3", "Host country, or WLD for all workers abroad.",
                                      required=True, exempt=["WLD"], country_code={"allow": ("WLD",)})
-    as_of: Series[str] = _date("Date or year the share refers to.", required=True)
-    characteristic: Series[str] = _text("The trait whose share is given, in the curator's words.", required=True)
+    as_of: Series[Text] = _date("Date or year the share refers to.", required=True)
+    characteristic: Series[Text] = _text("The trait whose share is given, in the curator's words.", required=True)
     share_low_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Lower bound, percent.")
     share_high_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Upper bound, percent.")
-    qualifier: Series[str] = _vocab(QUALIFIERS[:-1], "How the source qualifies the figure.")
-    value_as_stated: Series[str] = _text("The share in the source's own few words.", required=True)
-    estimator: Series[str] = _text("Who made the figure.", required=True)
-    estimator_kind: Series[str] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
-    confidence: Series[str] = _vocab(CONFIDENCE, "Curator's grade of the figure.")
-    source_id: Series[str] = _ref("sources.source_id", "Source the figure was read in.", required=True)
-    locator: Series[str] = _text("Where in the source.")
-    note: Series[str] = _text("Curator's note, in the curator's own words.")
-    checked_on: Series[str] = _date("Date a second curator re-read the cited source and confirmed this row.")
+    qualifier: Series[Text] = _vocab(QUALIFIERS[:-1], "How the source qualifies the figure.")
+    value_as_stated: Series[Text] = _text("The share in the source's own few words.", required=True)
+    estimator: Series[Text] = _text("Who made the figure.", required=True)
+    estimator_kind: Series[Text] = _vocab(ESTIMATOR_KINDS, "Kind of estimator.")
+    confidence: Series[Text] = _vocab(CONFIDENCE, "Curator's grade of the figure.")
+    source_id: Series[Text] = _ref("sources.source_id", "Source the figure was read in.", required=True)
+    locator: Series[Text] = _text("Where in the source.")
+    note: Series[Text] = _text("Curator's note, in the curator's own words.")
+    checked_on: Series[Text] = _date("Date a second curator re-read the cited source and confirmed this row.")
 
     @pa.dataframe_check(error="share_low_pct: must not exceed share_high_pct")
     def low_le_high(cls, df: pd.DataFrame) -> Series[bool]:
@@ -399,16 +400,16 @@ class Corrections(RawModel):
     Users can see what a second reading changed in a row they used; the release carries the log.
     """
 
-    correction_id: Series[str] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the correction.")
-    table_name: Series[str] = _vocab(CORRECTED_TABLES, "Table of the corrected row.")
-    row_id: Series[str] = _text("Id of the corrected row (entity_presence: entity_id/iso3/source_id).",
+    correction_id: Series[Text] = pa.Field(unique=True, str_matches=SLUG, description="Stable id of the correction.")
+    table_name: Series[Text] = _vocab(CORRECTED_TABLES, "Table of the corrected row.")
+    row_id: Series[Text] = _text("Id of the corrected row (entity_presence: entity_id/iso3/source_id).",
                                 required=True)
-    field: Series[str] = _text("Column that changed ('row' where the whole row was removed).", required=True)
-    before: Series[str] = _text("Value before the correction (empty where it was empty).")
-    after: Series[str] = _text("Value after (empty where it was emptied or the row removed).")
-    reason: Series[str] = _text("Why, in the curator's own words.", required=True)
-    evidence_source_id: Series[str] = _ref("sources.source_id", "Page the correction was read on, if any.")
-    corrected_on: Series[str] = _date("Date of the correction.", required=True)
+    field: Series[Text] = _text("Column that changed ('row' where the whole row was removed).", required=True)
+    before: Series[Text] = _text("Value before the correction (empty where it was empty).")
+    after: Series[Text] = _text("Value after (empty where it was emptied or the row removed).")
+    reason: Series[Text] = _text("Why, in the curator's own words.", required=True)
+    evidence_source_id: Series[Text] = _ref("sources.source_id", "Page the correction was read on, if any.")
+    corrected_on: Series[Text] = _date("Date of the correction.", required=True)
 
 
 #: The curated tables, in the order they are read (targets of foreign keys first).
@@ -504,9 +505,9 @@ class EstimateConflicts(DerivedModel):
 
     iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3) or WLD.")
     year: Series[pd.Int64Dtype] = pa.Field(description="Year of as_of.")
-    measure: Series[str] = pa.Field(isin=list(MEASURES), description="Measure of the figures compared.")
-    scope: Series[str] = pa.Field(isin=list(SCOPES), description="Scope shared by the figures compared.")
-    counted: Series[str] = pa.Field(isin=list(COUNTED), description="Counted population shared by the figures.")
+    measure: Series[Text] = pa.Field(isin=list(MEASURES), description="Measure of the figures compared.")
+    scope: Series[Text] = pa.Field(isin=list(SCOPES), description="Scope shared by the figures compared.")
+    counted: Series[Text] = pa.Field(isin=list(COUNTED), description="Counted population shared by the figures.")
     period_days: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Length of the counted period "
                                                                                   "in days (flows); empty for "
                                                                                   "stocks and unstated periods.")
@@ -530,17 +531,17 @@ class EntitySanctions(DerivedModel):
     by hand. One row per entity and actor (UN, EU, or a state's ISO3).
     """
 
-    entity_id: Series[str] = pa.Field(description="The designated entity.",
+    entity_id: Series[Text] = pa.Field(description="The designated entity.",
                                       metadata={"references": "entities.entity_id"})
-    actor: Series[str] = pa.Field(description="Designating authority (ISO3, UN or EU).")
-    first_designated: Series[str] = pa.Field(description="Date of the earliest designation by this actor "
+    actor: Series[Text] = pa.Field(description="Designating authority (ISO3, UN or EU).")
+    first_designated: Series[Text] = pa.Field(description="Date of the earliest designation by this actor "
                                                           "(ISO 8601 at the precision the source gives).")
     n_designations: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Designation actions by this actor.")
-    legal_bases: Series[str] = pa.Field(nullable=True, description="Legal bases cited (;-separated).",
+    legal_bases: Series[Text] = pa.Field(nullable=True, description="Legal bases cited (;-separated).",
                                         metadata={"list": True})
-    references: Series[str] = pa.Field(nullable=True, description="List references or programme tags "
+    references: Series[Text] = pa.Field(nullable=True, description="List references or programme tags "
                                                                   "(;-separated).", metadata={"list": True})
-    action_ids: Series[str] = pa.Field(description="The designation actions (;-separated).", metadata={"list": True})
+    action_ids: Series[Text] = pa.Field(description="The designation actions (;-separated).", metadata={"list": True})
     name: Series[pd.StringDtype] = pa.Field(description="Entity name.")
     sectors: Series[pd.StringDtype] = pa.Field(nullable=True, description="Entity sectors (;-separated).",
                                                metadata={"list": True})
@@ -558,16 +559,16 @@ class EntityStatus(DerivedModel):
     otherwise `reported` (named only in media, NGO, academic or blog sources).
     """
 
-    entity_id: Series[str] = pa.Field(unique=True, description="The entity.",
+    entity_id: Series[Text] = pa.Field(unique=True, description="The entity.",
                                       metadata={"references": "entities.entity_id"})
-    name: Series[str] = pa.Field(description="Entity name.")
-    kind: Series[str] = pa.Field(isin=list(ENTITY_KINDS), description="Role of the entity.")
-    status: Series[str] = pa.Field(isin=list(ENTITY_STATUSES), description="sanctioned, named_by_government or "
+    name: Series[Text] = pa.Field(description="Entity name.")
+    kind: Series[Text] = pa.Field(isin=list(ENTITY_KINDS), description="Role of the entity.")
+    status: Series[Text] = pa.Field(isin=list(ENTITY_STATUSES), description="sanctioned, named_by_government or "
                                                                             "reported, by the rule above.")
-    sanctioned_by: Series[str] = pa.Field(nullable=True, description="Designating authorities (;-separated).",
+    sanctioned_by: Series[Text] = pa.Field(nullable=True, description="Designating authorities (;-separated).",
                                           metadata={"list": True})
-    first_sanctioned: Series[str] = pa.Field(nullable=True, description="Earliest designation date by any actor.")
-    host_countries: Series[str] = pa.Field(nullable=True, description="Host countries it is reported in "
+    first_sanctioned: Series[Text] = pa.Field(nullable=True, description="Earliest designation date by any actor.")
+    host_countries: Series[Text] = pa.Field(nullable=True, description="Host countries it is reported in "
                                                                       "(;-separated ISO3).", metadata={"list": True})
     n_sources: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct sources citing the entity anywhere.")
 
