@@ -195,6 +195,18 @@ def _carry(out: pd.DataFrame, frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 #: The analyst workbook's joined sheets and what each is (README lines).
+#: The coded columns of estimates_with_sources, shown in words in the workbooks (the Python view keeps the codes).
+FIGURE_WORDS = ("scope", "sector", "measure", "counted", "qualifier", "estimator_kind", "confidence")
+
+
+def figures_in_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """estimates_with_sources for a spreadsheet reader: coded values in words, the country by name only."""
+    out = frame.drop(columns=["country_iso3"])
+    for col in FIGURE_WORDS:
+        out[col] = frame[col].map(lambda v, col=col: ", ".join(words.label(col, c) for c in split(v)) or None)
+    return out
+
+
 SHEETS = {
     "designations": "One row per sanctions designation and target: entity or person name, authority, date, legal "
                     "basis, reference, host countries and source URL.",

@@ -340,6 +340,13 @@ def test_workbook_has_readme_joined_view_and_tables(bundle: Path):
                 "source_published", "source_url"):
         assert col in header
     assert joined.freeze_panes == "A2" and joined.auto_filter.ref
+    assert "country_iso3" not in header  # a reader sees the country's name, and coded values in words
+    from nklabor.words import LABELS
+
+    for col in ("scope", "measure", "qualifier", "estimator_kind", "confidence"):
+        j = header.index(col)
+        cells = {row[j].value for row in joined.iter_rows(min_row=2) if row[j].value}
+        assert cells and cells <= set(LABELS[col].values()), (col, cells)
     assert joined.max_row == 1 + 5  # the fixture's five figures
     assert "CC BY 4.0" in " ".join(str(c.value) for row in book["README"].iter_rows() for c in row if c.value)
 

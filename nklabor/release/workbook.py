@@ -2,7 +2,7 @@
 
 A README sheet (what each sheet is, licence, citation, version), the analyst's joined sheets (designations,
 prosecutions, entities, persons: nklabor/analyst.py), `estimates_with_sources` (every worker figure with its
-country, scope, estimator, confidence and the source's title, publisher, date and URL), and in a release one
+country, scope, estimator, confidence and the source's title, publisher, date and URL, coded values in words), and in a release one
 sheet per remaining table. Headers are frozen and filtered, columns sized to their content; dates are Excel
 dates, URLs are links, empty values are empty cells. Written with XlsxWriter with the document date set to the
 release date, so two builds give the same bytes.
@@ -109,10 +109,10 @@ def analyst_readme(version: str) -> list[tuple[str, str]]:
 
 
 def analyst_frames(tables: dict | None = None) -> dict[str, pd.DataFrame]:
-    from nklabor.analyst import analyst_sheets
+    from nklabor.analyst import analyst_sheets, figures_in_words
     from nklabor.views import estimates_with_sources
 
-    return {**analyst_sheets(tables), "estimates_with_sources": estimates_with_sources(tables)}
+    return {**analyst_sheets(tables), "estimates_with_sources": figures_in_words(estimates_with_sources(tables))}
 
 
 def write_analyst_workbook(path: Path, tables: dict | None, version: str, date: str) -> dict[str, pd.DataFrame]:
