@@ -2,10 +2,10 @@
 
 A README sheet (what each sheet is, licence, citation, version), the analyst's joined sheets (designations,
 prosecutions, entities, persons: nklabor/analyst.py), `estimates_with_sources` (every worker figure with its
-country, scope, estimator, confidence and the source's title, publisher, date and URL, coded values in words), and in a release one
-sheet per remaining table. Headers are frozen and filtered, columns sized to their content; dates are Excel
-dates, URLs are links, empty values are empty cells. Written with XlsxWriter with the document date set to the
-release date, so two builds give the same bytes.
+country, scope, estimator, confidence and the source's title, publisher, date and URL, coded values in words),
+and in a release one sheet per remaining table. Headers are frozen and filtered, columns sized to their content;
+dates are Excel dates, URLs are links, empty values are empty cells. Written with XlsxWriter with the document
+date set to the release date, so two builds give the same bytes.
 """
 
 from __future__ import annotations
