@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -17,6 +18,7 @@ from nklabor.schemas import (
     MEASURES,
     PRECISIONS,
     SCOPES,
+    STOCK_MEASURES,
     CountryYear,
     EntitySanctions,
     EntityStatus,
@@ -68,51 +70,97 @@ def point_figure(est: pd.DataFrame) -> pd.Series:
 
 def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.DataFrame,
                  best: pd.DataFrame) -> pd.DataFrame:
-    est = estimates.assign(year=_year(estimates["as_of"]), point=point_figure(estimates))
-    est = est[est["country_iso3"].isin(countries["iso3"])]
-    act = actions.assign(year=_year(actions["date"])).dropna(subset=["target_country_iso3"])
-    act = act[act["target_country_iso3"].isin(countries["iso3"])]
-    panel = _panel_index(est, act)
-    key = ["iso3", "year"]
-    e = est.rename(columns={"country_iso3": "iso3"}).dropna(subset=["year"])
-    present = e[e["measure"] == "workers_present"]
-    national = e[(e["scope"] == "national") & e["measure"].isin(["workers_present", "work_permits_valid"])
-                 & (e["qualifier"] != "presence_only") & e["count_low"].fillna(e["count_high"]).notna()]
-    by_e = e.groupby(key)
-    out = panel.join(by_e.size().rename("n_estimates")).join(by_e["source_id"].nunique().rename("n_sources"))
-    out = out.join(present.groupby(key).size().gt(0).rename("has_presence"))
-    out = out.join(national.groupby(key).size().rename("n_national_figures"))
-    out = out.join(national.groupby(key)["count_low"].min().rename("sourced_low"))
-    out = out.join(national.assign(h=national["count_high"].fillna(national["count_low"]))
-                   .groupby(key)["h"].max().rename("sourced_high"))
-    b = best.assign(iso3=best["iso3"].astype(str)).set_index(key)
-    out = out.join(b[["best", "low_80", "high_80", "display", "basis", "rests_on_low_confidence"]]
-                   .rename(columns={"low_80": "best_low_80", "high_80": "best_high_80", "display": "best_display"}),
-                   how="outer")
-    repat = e[e["measure"] == "workers_repatriated"].dropna(subset=["point"])
-    out = out.join(repat.groupby(key)["point"].max().rename("workers_repatriated"))
-    a = act.rename(columns={"target_country_iso3": "iso3"}).dropna(subset=["year"])
-    out = out.join(a.groupby(key).size().rename("n_actions"))
-    by_type = pd.crosstab([a["iso3"], a["year"]], a["action_type"].astype(str))
-    by_type = by_type.reindex(columns=list(ACTION_TYPES), fill_value=0).add_prefix("actions_")
-    out = out.join(by_type)
-    counts = ["n_estimates", "n_sources", "n_actions", "n_national_figures"] + [f"actions_{t}" for t in ACTION_TYPES]
-    out[counts] = out[counts].fillna(0)
-    out["has_presence"] = out["has_presence"].astype("boolean").fillna(False).astype(bool)
-    out["rests_on_low_confidence"] = out["rests_on_low_confidence"].astype("boolean")
-    frame = out.reset_index().sort_values(key).reset_index(drop=True)
-    frame["iso3"] = frame["iso3"].astype("string")
-    frame["basis"] = pd.Categorical(frame["basis"].astype("object"), categories=list(BASES))
+    """Host country x year: counts and envelope of the figures, the best estimate, and actions by type.
+
+    Each cell is one integer, the country's rank times `_CELL` plus the year, and every per-cell number is a
+    numpy bincount or ufunc.at over those; rows are picked column by column, never as whole frames (a pandas
+    groupby, join or frame filter costs milliseconds each at any size).
+    """
+    hosts = pd.Index(np.unique(np.concatenate([countries["iso3"].to_numpy(str), best["iso3"].to_numpy(str)])))
+    e_cells, e_cell, rows = _cells(hosts, countries["iso3"], estimates["country_iso3"], estimates["as_of"])
+    n = len(e_cells)
+    measure, low, high = estimates["measure"], estimates["count_low"], estimates["count_high"]
+    national = ((estimates["scope"] == "national") & measure.isin(STOCK_MEASURES)
+                & (estimates["qualifier"] != "presence_only") & low.fillna(high).notna()).to_numpy(bool)[rows]
+    repatriated = (measure == "workers_repatriated").to_numpy(bool)[rows]
+    low, high = low.array[rows], high.array[rows]
+    sources = pd.factorize(estimates["source_id"].array[rows])[0]
+    per_source = sources.max(initial=0) + 1
+    by_e = {
+        "n_estimates": np.bincount(e_cell, minlength=n),
+        "n_sources": np.bincount(np.unique(e_cell * per_source + sources) // per_source, minlength=n),
+        "has_presence": np.bincount(e_cell, weights=(measure == "workers_present").to_numpy(bool)[rows],
+                                    minlength=n) > 0,
+        "n_national_figures": np.bincount(e_cell[national], minlength=n),
+        "sourced_low": _cell_extreme(np.minimum, e_cell[national], low[national], n),
+        "sourced_high": _cell_extreme(np.maximum, e_cell[national], high.fillna(low)[national], n),
+        "workers_repatriated": _cell_extreme(np.maximum, e_cell[repatriated], point_figure(
+            pd.DataFrame({"count_low": low[repatriated], "count_high": high[repatriated]})).array, n),
+    }
+    a_cells, a_cell, rows = _cells(hosts, countries["iso3"], actions["target_country_iso3"], actions["date"])
+    types = pd.Index(ACTION_TYPES).get_indexer(actions["action_type"])[rows]
+    by_type = np.zeros((len(a_cells) + 1, len(ACTION_TYPES) + 1), dtype="int64")  # the last row: no actions
+    np.add.at(by_type, (a_cell, types), 1)  # code -1 (a type outside the vocabulary) lands in the last column
+    b_cell = hosts.get_indexer(best["iso3"].astype(str)) * _CELL + best["year"].to_numpy("int64")
+    cells = np.union1d(_panel_index(np.union1d(e_cells, a_cells)), b_cell)
+    at_e, at_a, at_b = (pd.Index(c).get_indexer(cells) for c in (e_cells, a_cells, b_cell))
+    a_counts = by_type[at_a]  # -1 (no actions that year) picks the last row, all zeros
+    frame = pd.DataFrame({
+        "iso3": pd.array(hosts.to_numpy()[cells // _CELL], dtype="string"),
+        "year": pd.array(cells % _CELL, dtype="Int64"),
+        **{name: _take(values, at_e) for name, values in by_e.items()},
+        "best": best["best"].array.take(at_b, allow_fill=True),
+        "best_low_80": best["low_80"].array.take(at_b, allow_fill=True),
+        "best_high_80": best["high_80"].array.take(at_b, allow_fill=True),
+        "best_display": pd.array(best["display"], dtype="string").take(at_b, allow_fill=True),
+        "basis": pd.Categorical(best["basis"], categories=list(BASES), ordered=False).take(at_b, allow_fill=True),
+        "rests_on_low_confidence": pd.array(best["rests_on_low_confidence"], dtype="boolean").take(at_b,
+                                                                                                   allow_fill=True),
+        "n_actions": pd.array(a_counts.sum(axis=1), dtype="Int64"),
+        **{f"actions_{t}": pd.array(a_counts[:, i], dtype="Int64") for i, t in enumerate(ACTION_TYPES)},
+    })
     return CountryYear.validate(frame[list(CountryYear.to_schema().columns)])
 
 
-def _panel_index(est: pd.DataFrame, act: pd.DataFrame) -> pd.DataFrame:
-    """Every year from a country's first to its last reported year (figure or action), with no gaps."""
-    years = pd.concat([est[["country_iso3", "year"]].rename(columns={"country_iso3": "iso3"}),
-                       act[["target_country_iso3", "year"]].rename(columns={"target_country_iso3": "iso3"})])
-    span = years.dropna().groupby("iso3")["year"].agg(["min", "max"]).sort_index()
-    pairs = [(iso3, y) for iso3, lo, hi in span.itertuples() for y in range(int(lo), int(hi) + 1)]
-    return pd.DataFrame(index=pd.MultiIndex.from_tuples(pairs, names=["iso3", "year"]))
+#: Cell keys of country_year: country rank * _CELL + year (years have four digits).
+_CELL = 10_000
+
+
+def _cells(hosts: pd.Index, countries: pd.Series, iso3: pd.Series, dates: pd.Series):
+    """The sorted distinct cells of the rows in `countries` with a year, each such row's cell among them (its
+    position), and those rows (a mask)."""
+    year = dates.str.slice(0, 4).astype("Float64").to_numpy("float64", na_value=np.nan)
+    rank = hosts.get_indexer(iso3)
+    rows = np.append(hosts.isin(countries), False)[rank] & ~np.isnan(year)  # rank -1 (not a host) picks False
+    distinct, position = np.unique(rank[rows] * _CELL + year[rows].astype("int64"), return_inverse=True)
+    return distinct, position.reshape(-1), rows
+
+
+def _cell_extreme(ufunc, cell: np.ndarray, values: pd.Series, n: int) -> pd.arrays.IntegerArray:
+    """np.minimum or np.maximum of a nullable integer column per cell, skipping <NA>; <NA> where a cell has none."""
+    ok = ~pd.isna(values)
+    start = np.iinfo("int64").max if ufunc is np.minimum else np.iinfo("int64").min
+    out = np.full(n, start, dtype="int64")
+    ufunc.at(out, cell[ok], values.to_numpy("int64", na_value=0)[ok])
+    return pd.arrays.IntegerArray(out, np.bincount(cell[ok], minlength=n) == 0)
+
+
+def _take(values, at: np.ndarray):
+    """values[at], with -1 as missing: zero for counts, False for flags, <NA> for figures; counts as Int64."""
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        return values.take(at, allow_fill=True)
+    taken = np.append(values, np.zeros(1, values.dtype))[at]  # -1 picks the appended zero
+    return taken if taken.dtype == bool else pd.array(taken, dtype="Int64")
+
+
+def _panel_index(cells: np.ndarray) -> np.ndarray:
+    """Every year from a country's first to its last reported year, with no gaps, from the sorted cells that have any."""
+    countries = cells // _CELL
+    first = np.unique(countries, return_index=True)[1]  # cells are sorted: a country's first and last years
+    last = np.append(first[1:], len(cells)) - 1
+    lengths = cells[last] - cells[first] + 1
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(cells[first], lengths) + offsets
 
 
 def _period_days(est: pd.DataFrame) -> pd.Series:
