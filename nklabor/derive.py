@@ -154,7 +154,7 @@ def _take(values, at: np.ndarray):
 
 
 def _panel_index(cells: np.ndarray) -> np.ndarray:
-    """Every year from a country's first to its last reported year, with no gaps, from the sorted cells that have any."""
+    """Every year from a country's first to its last reported year, with no gaps (from its sorted reported cells)."""
     countries = cells // _CELL
     first = np.unique(countries, return_index=True)[1]  # cells are sorted: a country's first and last years
     last = np.append(first[1:], len(cells)) - 1
@@ -163,45 +163,80 @@ def _panel_index(cells: np.ndarray) -> np.ndarray:
     return np.repeat(cells[first], lengths) + offsets
 
 
-def _period_days(est: pd.DataFrame) -> pd.Series:
-    start = pd.to_datetime(period_start(est["period_start"].astype("string")), format="%Y-%m-%d")
-    as_of = est["as_of"].astype("string")
-    first = pd.to_datetime(period_start(as_of), format="%Y-%m-%d")
-    end = first.where(as_of.str.len() == 10, first + pd.offsets.MonthEnd(0))
-    end = end.where(as_of.str.len() != 4, first + pd.offsets.YearEnd(0))
-    days = ((end - start).dt.days + 1).astype("Int64")
-    return days.where(est["measure"].isin(FLOW_MEASURES))
+def _period_days(est: pd.DataFrame) -> pd.arrays.IntegerArray:
+    """Days from period_start to the end of the as_of period (its last day at month or year precision), for flows;
+    <NA> for stocks and unstated starts. From typed_table's parsed dates, in numpy."""
+    as_of = est["as_of_date"].to_numpy("datetime64[D]")
+    start = est["period_start_date"].to_numpy("datetime64[D]")
+    precision = est["as_of_precision"]
+    month_end = (as_of.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    year_end = (as_of.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+    end = np.where(precision == "day", as_of, np.where(precision == "month", month_end, year_end))
+    known = ~np.isnat(start) & ~np.isnat(end) & est["measure"].isin(FLOW_MEASURES).to_numpy(bool)
+    days = np.where(known, (end - start).astype("int64") + 1, 0)
+    return pd.arrays.IntegerArray(days, ~known)
 
 
 def estimate_conflicts(estimates: pd.DataFrame) -> pd.DataFrame:
-    est = estimates.assign(year=_year(estimates["as_of"]), point=point_figure(estimates),
-                           period_days=_period_days(estimates))
-    est = est[est["point"].notna()]
-    est = est[~est["measure"].isin(FLOW_MEASURES) | est["period_days"].notna()]  # a flow needs a stated period
-    cell_key = ["country_iso3", "year", "measure", "scope", "counted", "period_days"]
-    shared = est.groupby(cell_key, observed=True, dropna=False)["point"].transform("size") > 1
-    rows = []
-    for key, cell in est[shared].groupby(cell_key, observed=True, sort=True, dropna=False):
-        if key[3] == "entity" and cell["entity_id"].nunique(dropna=False) > 1:
-            continue  # different employers or sites are not the same figure
-        if key[3] == "subnational" and cell["subnational"].nunique(dropna=False) > 1:
-            continue
-        lo, hi = int(cell["point"].min()), int(cell["point"].max())
-        if lo == hi or (lo > 0 and hi <= lo * (1 + CONFLICT_TOLERANCE)):
-            continue
-        cell = cell.sort_values("estimate_id")
-        rows.append({"iso3": key[0], "year": int(key[1]), "measure": str(key[2]), "scope": str(key[3]),
-                     "counted": str(key[4]), "period_days": key[5], "n_figures": len(cell),
-                     "min_figure": lo, "max_figure": hi, "ratio": round(hi / lo, 3) if lo else float("inf"),
-                     "estimate_ids": ";".join(cell["estimate_id"]), "estimators": ";".join(cell["estimator"])})
-    frame = pd.DataFrame(rows, columns=list(EstimateConflicts.to_schema().columns))
-    frame["period_days"] = frame["period_days"].astype("Int64")
-    for col in ("iso3", "estimate_ids", "estimators"):
-        frame[col] = frame[col].astype("string")
+    """Cells of like figures (country, year, measure, scope, counted, period length) that disagree beyond the
+    tolerance.
+
+    Each row's cell is one integer, the six keys' sorted codes in mixed radix, so the cells sort as pandas'
+    groupby would sort them and every per-cell number is a numpy reduction; only the rows of the few conflicting
+    cells are read in Python, to join their ids.
+    """
+    point = point_figure(estimates).array
+    days = _period_days(estimates)
+    flow = estimates["measure"].isin(FLOW_MEASURES).to_numpy(bool)
+    rows = np.flatnonzero(~pd.isna(point) & (~flow | ~pd.isna(days)))  # a flow needs a stated period
+    year = estimates["as_of_date"].to_numpy("datetime64[Y]").astype("int64")[rows] + 1970
+    keys = [estimates["country_iso3"].array[rows], year, estimates["measure"].array[rows],
+            estimates["scope"].array[rows], estimates["counted"].array[rows], days[rows]]
+    key = np.zeros(len(rows), dtype="int64")
+    for values in keys:
+        codes, uniques = pd.factorize(values, sort=True)
+        key = key * (len(uniques) + 1) + np.where(codes < 0, len(uniques), codes)  # <NA> last, as groupby does
+    _, first, cell, size = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    cell = cell.reshape(-1)
+    n = len(size)
+    point = point.to_numpy("int64", na_value=0)[rows]
+    lo, hi = np.full(n, np.iinfo("int64").max), np.full(n, np.iinfo("int64").min)
+    np.minimum.at(lo, cell, point)
+    np.maximum.at(hi, cell, point)
+    scope = keys[3][first]
+    mixed = (((scope == "entity") & (_distinct(cell, estimates["entity_id"].array[rows], n) > 1))
+             | ((scope == "subnational") & (_distinct(cell, estimates["subnational"].array[rows], n) > 1)))
+    mixed = np.asarray(mixed, dtype=bool)  # different employers, sites or places are not the same figure
+    close = (lo == hi) | ((lo > 0) & (hi <= lo * (1 + CONFLICT_TOLERANCE)))
+    chosen = np.flatnonzero((size > 1) & ~mixed & ~close)
+    members = np.flatnonzero(np.isin(cell, chosen))
+    members = members[np.argsort(cell[members], kind="stable")]
+    ids = estimates["estimate_id"].array[rows][members].tolist()
+    estimators = estimates["estimator"].array[rows][members].tolist()
+    ends = np.cumsum(size[chosen]).tolist()
+    pairs = [sorted(zip(ids[a:b], estimators[a:b])) for a, b in zip([0, *ends[:-1]], ends)]
+    at = first[chosen]
+    lo, hi = lo[chosen].tolist(), hi[chosen].tolist()
+    frame = pd.DataFrame({
+        "iso3": pd.array(keys[0][at], dtype="string"), "year": pd.array(year[at], dtype="Int64"),
+        "measure": keys[2][at].astype(str), "scope": keys[3][at].astype(str), "counted": keys[4][at].astype(str),
+        "period_days": days[rows][at], "n_figures": pd.array(size[chosen], dtype="Int64"),
+        "min_figure": pd.array(lo, dtype="Int64"), "max_figure": pd.array(hi, dtype="Int64"),
+        "ratio": np.array([round(h / low, 3) if low else float("inf") for low, h in zip(lo, hi)], dtype="float64"),
+        "estimate_ids": pd.array([";".join(i for i, _ in group) for group in pairs], dtype="string"),
+        "estimators": pd.array([";".join(e for _, e in group) for group in pairs], dtype="string"),
+    })
     frame = EstimateConflicts.validate(frame)
     for col, vocab in (("measure", MEASURES), ("scope", SCOPES), ("counted", COUNTED)):
         frame[col] = pd.Categorical(frame[col], categories=list(vocab))
     return frame
+
+
+def _distinct(cell: np.ndarray, values, n: int) -> np.ndarray:
+    """How many distinct values (<NA> counting as one) each of n cells holds."""
+    codes = pd.factorize(values, use_na_sentinel=False)[0]
+    width = codes.max(initial=0) + 1
+    return np.bincount(np.unique(cell * width + codes) // width, minlength=n)
 
 
 def _join(values) -> str | None:
