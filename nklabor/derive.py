@@ -269,6 +269,17 @@ def _records(frame: pd.DataFrame, columns: list[str], rows=None) -> list[dict]:
     return [dict(zip(columns, row)) for row in zip(*values)]
 
 
+def _distinct_pairs(a: pd.Series, b: pd.Series) -> list[tuple]:
+    """The distinct (a, b) pairs where a is given, deduplicated in numpy: worker_estimates can be large."""
+    rows = _mask(a.notna())
+    a_codes, a_values = pd.factorize(a.array[rows])
+    b_codes, b_values = pd.factorize(b.array[rows], use_na_sentinel=False)
+    pairs = np.unique(a_codes * (len(b_values) + 1) + b_codes)
+    a_at, b_at = np.divmod(pairs, len(b_values) + 1)
+    return list(zip(a_values.to_numpy(dtype=object, na_value=None)[a_at].tolist(),
+                    b_values.to_numpy(dtype=object, na_value=None)[b_at].tolist()))
+
+
 def _frame(rows: list[dict], model) -> pd.DataFrame:
     """A frame with the model's columns from dict rows, built column by column."""
     columns = list(model.to_schema().columns)
@@ -319,8 +330,8 @@ def entity_status(entities, presence, actions, estimates, sources, sanctions) ->
     for r in _records(actions, ["target_entity_id", "source_id"], _mask(actions["target_entity_id"].notna())):
         cites.setdefault(r["target_entity_id"], set()).add(r["source_id"])
         n_actions[r["target_entity_id"]] = n_actions.get(r["target_entity_id"], 0) + 1
-    for r in _records(estimates, ["entity_id", "source_id"], _mask(estimates["entity_id"].notna())):
-        cites.setdefault(r["entity_id"], set()).add(r["source_id"])
+    for eid, sid in _distinct_pairs(estimates["entity_id"], estimates["source_id"]):
+        cites.setdefault(eid, set()).add(sid)
     sanc: dict[str, list[dict]] = {}
     for r in _records(sanctions, ["entity_id", "actor", "first_designated"]):
         sanc.setdefault(r["entity_id"], []).append(r)
