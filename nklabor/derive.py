@@ -84,11 +84,9 @@ def country_year(countries: pd.DataFrame, estimates: pd.DataFrame, actions: pd.D
                 & (estimates["qualifier"] != "presence_only") & low.fillna(high).notna()).to_numpy(bool)[rows]
     repatriated = (measure == "workers_repatriated").to_numpy(bool)[rows]
     low, high = low.array[rows], high.array[rows]
-    sources = pd.factorize(estimates["source_id"].array[rows])[0]
-    per_source = sources.max(initial=0) + 1
     by_e = {
         "n_estimates": np.bincount(e_cell, minlength=n),
-        "n_sources": np.bincount(np.unique(e_cell * per_source + sources) // per_source, minlength=n),
+        "n_sources": _distinct(e_cell, estimates["source_id"].array[rows], n, count_na=False),
         "has_presence": np.bincount(e_cell, weights=(measure == "workers_present").to_numpy(bool)[rows],
                                     minlength=n) > 0,
         "n_national_figures": np.bincount(e_cell[national], minlength=n),
@@ -232,9 +230,10 @@ def estimate_conflicts(estimates: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _distinct(cell: np.ndarray, values, n: int) -> np.ndarray:
-    """How many distinct values (<NA> counting as one) each of n cells holds."""
-    codes = pd.factorize(values, use_na_sentinel=False)[0]
+def _distinct(cell: np.ndarray, values, n: int, count_na: bool = True) -> np.ndarray:
+    """How many distinct values each of n cells holds, <NA> counting as one value or (count_na=False) not at all."""
+    codes = pd.factorize(values, use_na_sentinel=not count_na)[0]
+    cell, codes = cell[codes >= 0], codes[codes >= 0]
     width = codes.max(initial=0) + 1
     return np.bincount(np.unique(cell * width + codes) // width, minlength=n)
 
