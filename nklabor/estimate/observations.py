@@ -79,7 +79,12 @@ def _reference_time(year: int, month: int, day: int) -> float:
 
 
 def reference_date(year: int, p: Params) -> str:
-    return f"{year:04d}-{p.reference_month:02d}-{p.reference_day:02d}"
+    return _reference_date(year, p.reference_month, p.reference_day)
+
+
+@lru_cache(maxsize=4096)
+def _reference_date(year: int, month: int, day: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def build(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> Observations:

@@ -36,7 +36,7 @@ QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 class Host:
     iso3: str
     events: list[Event]
-    obs: pd.DataFrame              # this host's observations, in the order of `obs_events`
+    obs_source: object             # its observations: a DataFrame, or (all hosts' frame, start, stop) to slice
     obs_events: list[int]          # event index of each observation
     segment: np.ndarray            # stretch (between official zeros) of each event
     alpha_pre: list
@@ -45,6 +45,15 @@ class Host:
     trans: list
     loglik: float
     delta: float = 0.0             # level shift: the host's log counts are the grid's plus delta
+
+    @property
+    def obs(self) -> pd.DataFrame:
+        """This host's observations, in the order of `obs_events` (sliced on first use: the build never needs
+        them as a DataFrame, only their columns as arrays)."""
+        if isinstance(self.obs_source, tuple):
+            frame, start, stop = self.obs_source
+            self.obs_source = frame.iloc[start:stop].reset_index(drop=True)
+        return self.obs_source
 
 
 LIK_COLUMNS = ("t", "kind", "lo", "hi", "grade", "arrival")
@@ -92,18 +101,20 @@ def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict |
     return events, obs_events
 
 
-def fit_host(grid: Grid, iso3: str, obs: pd.DataFrame, zero_times, ref_times, p: Params, delta: float = 0.0,
+def fit_host(grid: Grid, iso3: str, obs, zero_times, ref_times, p: Params, delta: float = 0.0,
              cols: dict | None = None) -> Host:
-    """The host's forward-backward pass; `cols` are its observations' columns as arrays (from `columns`)."""
-    cols = cols if cols is not None else columns(obs)
+    """The host's forward-backward pass; `obs` its observations (a DataFrame, or (frame, start, stop): rows of a
+    frame of all hosts), `cols` their columns as arrays (from `columns`)."""
+    if cols is None:
+        cols = columns(obs if not isinstance(obs, tuple) else obs[0].iloc[obs[1]:obs[2]])
     lik_cols = tuple(cols[c].tolist() for c in LIK_COLUMNS)
     events, obs_events = make_events(grid, lik_cols, zero_times, ref_times, p, delta=delta)
     if not events:
         events = [Event(0.0)]
     alpha_pre, alpha, beta, trans, loglik = model.forward_backward(grid, events)
     seg = np.cumsum([0] + [1 if ev.reset else 0 for ev in events[:-1]])
-    host = Host(iso3, events, obs.reset_index(drop=True), obs_events, seg, alpha_pre, alpha, beta, trans, loglik,
-                delta)
+    host = Host(iso3, events, obs if isinstance(obs, tuple) else obs.reset_index(drop=True), obs_events, seg,
+                alpha_pre, alpha, beta, trans, loglik, delta)
     host._cols = cols
     return host
 
@@ -168,32 +179,45 @@ def weights(host: Host, j: int, p: Params) -> np.ndarray:
 
 def describe_row(host: Host, j: int, year: int, p: Params) -> dict:
     """Basis word, weight share of the year's figures, and the inputs of the row at event j."""
+    return describe_rows(host, [j], [year], p)[0]
+
+
+def describe_rows(host: Host, js: list[int], years: list[int], p: Params) -> list[dict]:
+    """`describe_row` for each event j in js and its year: the weights of all of them in one array."""
     c = _prepare(host, p)
-    w = weights(host, j, p)
-    total = w.sum()
-    national = c["national"]
-    seg_ok = w > 0
-    in_year = national & (c["year"] == year) & seg_ok
-    share_year = float(w[in_year].sum() / total) if total > 0 else 0.0
-    t = host.events[j].t
-    if in_year.any():
-        basis = "observed" if share_year >= 0.5 else "blended"
-    elif (national & seg_ok).any():
-        times = c["t"][national & seg_ok]
-        basis = "interpolated" if (times < t).any() and (times > t).any() else "extrapolated"
-    elif seg_ok.any():
-        basis = "bounds_only"
+    national, obs_year, low, obs_t, obs_ids = c["national"], c["year"], c["low"], c["t"], c["ids"]
+    if len(obs_t):
+        dt = np.abs(obs_t[None, :] - np.array([host.events[j].t for j in js], dtype=float)[:, None])
+        w_all = c["prec"] * np.exp(-2.0 * c["rate"] * dt) * (c["seg"][None, :] == host.segment[js][:, None])
     else:
-        basis = "presence_only"
-    share = w / total if total > 0 else w
-    order = np.argsort(-share, kind="stable")
-    used = [i for i in order if share[i] >= p.input_share_min]
-    ids = [eid for i in used for eid in c["ids"][i]]
-    heavy = [i for i in order if share[i] >= 0.1 and national[i]]
-    low_only = bool(heavy) and all(c["low"][i] for i in heavy)
-    main = [(c["obs_id"][i], float(share[i])) for i in order[:3] if share[i] >= p.input_share_min]
-    return {"basis": basis, "share_in_year": share_year if basis != "presence_only" else None,
-            "n_observations": len(used), "ids": ids, "rests_on_low_confidence": low_only, "main": main}
+        w_all = np.zeros((len(js), 0))
+    out = []
+    for w, j, year in zip(w_all, js, years):
+        total = w.sum()
+        seg_ok = w > 0
+        in_year = national & (obs_year == year) & seg_ok
+        share_year = float(w[in_year].sum() / total) if total > 0 else 0.0
+        if in_year.any():
+            basis = "observed" if share_year >= 0.5 else "blended"
+        elif (national & seg_ok).any():
+            t = host.events[j].t
+            times = obs_t[national & seg_ok]
+            basis = "interpolated" if (times < t).any() and (times > t).any() else "extrapolated"
+        elif seg_ok.any():
+            basis = "bounds_only"
+        else:
+            basis = "presence_only"
+        share = w / total if total > 0 else w
+        order = np.argsort(-share, kind="stable")
+        ranked = share[order]
+        used = order[ranked >= p.input_share_min]
+        ids = [eid for i in used for eid in obs_ids[i]]
+        heavy = order[(ranked >= 0.1) & national[order]]
+        low_only = bool(len(heavy)) and bool(low[heavy].all())
+        main = [(c["obs_id"][i], float(share[i])) for i in order[:3] if share[i] >= p.input_share_min]
+        out.append({"basis": basis, "share_in_year": share_year if basis != "presence_only" else None,
+                    "n_observations": len(used), "ids": ids, "rests_on_low_confidence": low_only, "main": main})
+    return out
 
 
 def posterior(host: Host, grid: Grid, j: int) -> np.ndarray:
@@ -235,7 +259,7 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
             continue
         est_years = [y for y, what in years if what == "estimate"]
         delta = level_shift(hyper, obs.n_sources.get(iso3, 1))
-        host = fit_host(grid, iso3, frame.iloc[a:b], zero_t, [reference_time(y, p) for y in est_years], p, delta,
+        host = fit_host(grid, iso3, (frame, a, b), zero_t, [reference_time(y, p) for y in est_years], p, delta,
                         cols={c: v[a:b] for c, v in cols.items()})
         hosts[iso3] = host
         ref_events = {}
@@ -244,6 +268,7 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
             if ev.lik is None and not ev.reset and ev.obs is None and k < len(est_years):
                 ref_events[est_years[k]] = j
                 k += 1
+        described = dict(zip(est_years, describe_rows(host, [ref_events[y] for y in est_years], est_years, p)))
         for y, what in years:
             base = {"iso3": iso3, "year": y, "reference_date": reference_date(y, p)}
             if what == "zero":
@@ -257,7 +282,7 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
             j = ref_events[y]
             hist = posterior(host, grid, j)
             q = np.exp(model.quantiles(grid, hist, QUANTILES) + delta)
-            info = describe_row(host, j, y, p)
+            info = described[y]
             if info["basis"] in ("presence_only",) and pb > pa:
                 py = pr_year[pa:pb]
                 window = (py <= y) & (py >= y - p.still_there_years)
