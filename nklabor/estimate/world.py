@@ -255,20 +255,25 @@ def world_year(rows: list[dict], estimates: pd.DataFrame, countries: pd.DataFram
                                                     or min(r["env_low"] for r in use) > q[4]) if use else None)
         rec["display"] = display(q[2], q[0], q[4])
         out.append(rec)
-    frame = pd.DataFrame(out)
-    ints = ["year", "best", "low_80", "high_80", "low_50", "high_50", "named_best", "named_low_80", "named_high_80",
+    ints = {"year", "best", "low_80", "high_80", "low_50", "high_50", "named_best", "named_low_80", "named_high_80",
             "unnamed_best", "unnamed_low_80", "unnamed_high_80", "n_countries", "n_countries_counted",
             "n_countries_presence_only", "published_low", "published_high", "published_n", "published_it_low",
-            "published_it_high"]
-    for col in ints:
-        frame[col] = pd.to_numeric(frame[col]).round().astype("Int64")
-    for col in ("unnamed_hosts_expected", "share_observed"):
-        frame[col] = frame[col].astype("Float64")
-    frame["published_outside_80"] = frame["published_outside_80"].astype("boolean")
-    for col in ("reference_date", "published_figures", "published_estimate_ids", "published_it_estimate_ids",
-                "display"):
-        frame[col] = frame[col].astype("string")
-    return frame[list(WORLD_COLUMNS)]
+            "published_it_high"}
+    floats = {"unnamed_hosts_expected", "share_observed"}
+    texts = {"reference_date", "published_figures", "published_estimate_ids", "published_it_estimate_ids", "display"}
+    columns = {}
+    for col in WORLD_COLUMNS:
+        values = [rec[col] for rec in out]
+        if col in ints:  # rounded half to even, as pandas rounds
+            columns[col] = pd.array(np.round(np.array([np.nan if v is None else v for v in values], dtype=float)),
+                                    dtype="Int64")
+        elif col in floats:
+            columns[col] = pd.array(values, dtype="Float64")
+        elif col in texts:
+            columns[col] = pd.array(values, dtype="string")
+        else:
+            columns[col] = pd.array(values, dtype="boolean")
+    return pd.DataFrame(columns)
 
 
 def decompose(rows: list[dict], grid: model.Grid, year: int, p: Params) -> list[tuple[str, float, float, float]]:
