@@ -30,7 +30,9 @@ TINY = 1e-200  # probabilities below this (after normalising) are set to 0
 
 _PHI_STEP = 0.002
 # numpy and math only, so estimating does not import scipy (a quarter of a second in a fresh process)
-_PHI = np.array([0.5 * math.erfc(-x / math.sqrt(2.0)) for x in np.arange(-10.0, 10.0 + _PHI_STEP / 2, _PHI_STEP)])
+_SQRT2 = math.sqrt(2.0)
+# (the points as Python floats: the same numbers, three times faster than numpy scalars, at every import)
+_PHI = np.array([0.5 * math.erfc(-x / _SQRT2) for x in np.arange(-10.0, 10.0 + _PHI_STEP / 2, _PHI_STEP).tolist()])
 
 
 def student_t_cdf(df: float, u: np.ndarray) -> np.ndarray:

@@ -102,13 +102,13 @@ def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict |
 
 
 def fit_host(grid: Grid, iso3: str, obs, zero_times, ref_times, p: Params, delta: float = 0.0,
-             cols: dict | None = None) -> Host:
+             cols: dict | None = None, hyper: dict | None = None) -> Host:
     """The host's forward-backward pass; `obs` its observations (a DataFrame, or (frame, start, stop): rows of a
     frame of all hosts), `cols` their columns as arrays (from `columns`)."""
     if cols is None:
         cols = columns(obs if not isinstance(obs, tuple) else obs[0].iloc[obs[1]:obs[2]])
     lik_cols = tuple(cols[c].tolist() for c in LIK_COLUMNS)
-    events, obs_events = make_events(grid, lik_cols, zero_times, ref_times, p, delta=delta)
+    events, obs_events = make_events(grid, lik_cols, zero_times, ref_times, p, hyper, delta=delta)
     if not events:
         events = [Event(0.0)]
     alpha_pre, alpha, beta, trans, loglik = model.forward_backward(grid, events)
@@ -148,11 +148,11 @@ def row_years(evidence_t: np.ndarray, zero_t: np.ndarray, p: Params) -> list[tup
     return out
 
 
-def _prepare(host: Host, p: Params) -> dict:
+def _prepare(host: Host, p: Params, hyper: dict | None = None) -> dict:
     """Plain arrays of the host's observations, computed once per host."""
     if getattr(host, "_cache", None) is not None:
         return host._cache
-    hyper = p.hyper()
+    hyper = hyper or p.hyper()
     o = getattr(host, "_cols", None) or columns(host.obs)
     kind = o["kind"]
     sds = error_sds(hyper)
@@ -182,41 +182,48 @@ def describe_row(host: Host, j: int, year: int, p: Params) -> dict:
     return describe_rows(host, [j], [year], p)[0]
 
 
-def describe_rows(host: Host, js: list[int], years: list[int], p: Params) -> list[dict]:
+def describe_rows(host: Host, js: list[int], years: list[int], p: Params, hyper: dict | None = None) -> list[dict]:
     """`describe_row` for each event j in js and its year: the weights of all of them in one array."""
-    c = _prepare(host, p)
+    c = _prepare(host, p, hyper)
     national, obs_year, low, obs_t, obs_ids = c["national"], c["year"], c["low"], c["t"], c["ids"]
     if len(obs_t):
         dt = np.abs(obs_t[None, :] - np.array([host.events[j].t for j in js], dtype=float)[:, None])
         w_all = c["prec"] * np.exp(-2.0 * c["rate"] * dt) * (c["seg"][None, :] == host.segment[js][:, None])
     else:
         w_all = np.zeros((len(js), 0))
+    # everything that is exact in two dimensions (comparisons, logic, division, a stable sort of each row) at
+    # once; the sums row by row, as the arrays describe_row would add
+    t_ev = np.array([host.events[j].t for j in js], dtype=float)[:, None]
+    seg_ok = w_all > 0
+    in_year = national & (obs_year == np.array(years)[:, None]) & seg_ok
+    nat_ok = national & seg_ok
+    has_year, has_national, has_any = in_year.any(axis=1), nat_ok.any(axis=1), seg_ok.any(axis=1)
+    both_sides = (nat_ok & (obs_t < t_ev)).any(axis=1) & (nat_ok & (obs_t > t_ev)).any(axis=1)
+    totals = [w.sum() for w in w_all]
+    positive = np.array([total > 0 for total in totals], dtype=bool)
+    share = w_all.copy()
+    np.divide(w_all, np.array(totals, dtype=float)[:, None], out=share, where=positive[:, None])
+    order = np.argsort(-share, axis=1, kind="stable")
+    ranked = np.take_along_axis(share, order, axis=1)
+    used = ranked >= p.input_share_min
+    heavy = (ranked >= 0.1) & national[order]
+    low_only = heavy.any(axis=1) & (low[order] | ~heavy).all(axis=1)
     out = []
-    for w, j, year in zip(w_all, js, years):
-        total = w.sum()
-        seg_ok = w > 0
-        in_year = national & (obs_year == year) & seg_ok
-        share_year = float(w[in_year].sum() / total) if total > 0 else 0.0
-        if in_year.any():
+    for r, (w, total) in enumerate(zip(w_all, totals)):
+        share_year = float(w[in_year[r]].sum() / total) if total > 0 else 0.0
+        if has_year[r]:
             basis = "observed" if share_year >= 0.5 else "blended"
-        elif (national & seg_ok).any():
-            t = host.events[j].t
-            times = obs_t[national & seg_ok]
-            basis = "interpolated" if (times < t).any() and (times > t).any() else "extrapolated"
-        elif seg_ok.any():
+        elif has_national[r]:
+            basis = "interpolated" if both_sides[r] else "extrapolated"
+        elif has_any[r]:
             basis = "bounds_only"
         else:
             basis = "presence_only"
-        share = w / total if total > 0 else w
-        order = np.argsort(-share, kind="stable")
-        ranked = share[order]
-        used = order[ranked >= p.input_share_min]
-        ids = [eid for i in used for eid in obs_ids[i]]
-        heavy = order[(ranked >= 0.1) & national[order]]
-        low_only = bool(len(heavy)) and bool(low[heavy].all())
-        main = [(c["obs_id"][i], float(share[i])) for i in order[:3] if share[i] >= p.input_share_min]
+        top = order[r][used[r]].tolist()
         out.append({"basis": basis, "share_in_year": share_year if basis != "presence_only" else None,
-                    "n_observations": len(used), "ids": ids, "rests_on_low_confidence": low_only, "main": main})
+                    "n_observations": len(top), "ids": [eid for i in top for eid in obs_ids[i]],
+                    "rests_on_low_confidence": bool(low_only[r]),
+                    "main": [(c["obs_id"][i], float(share[r, i])) for i in top[:3]]})
     return out
 
 
@@ -260,7 +267,7 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
         est_years = [y for y, what in years if what == "estimate"]
         delta = level_shift(hyper, obs.n_sources.get(iso3, 1))
         host = fit_host(grid, iso3, (frame, a, b), zero_t, [reference_time(y, p) for y in est_years], p, delta,
-                        cols={c: v[a:b] for c, v in cols.items()})
+                        cols={c: v[a:b] for c, v in cols.items()}, hyper=hyper)
         hosts[iso3] = host
         ref_events = {}
         k = 0
@@ -268,7 +275,8 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
             if ev.lik is None and not ev.reset and ev.obs is None and k < len(est_years):
                 ref_events[est_years[k]] = j
                 k += 1
-        described = dict(zip(est_years, describe_rows(host, [ref_events[y] for y in est_years], est_years, p)))
+        js = [ref_events[y] for y in est_years]
+        described = dict(zip(est_years, describe_rows(host, js, est_years, p, hyper)))
         for y, what in years:
             base = {"iso3": iso3, "year": y, "reference_date": reference_date(y, p)}
             if what == "zero":
