@@ -192,9 +192,13 @@ def build(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> Observ
                | np.isin(measure, ARRIVALS) & np.isin(counted, WORK_COUNTED))
     present &= (qual == "presence_only") | (high_or_low > 0)
     present &= est_keep
-    evidence = pd.DataFrame({"iso3": iso3, "t": mid, "estimate_id": eids, "year": np.floor(mid).astype(int)})
+    zero_kept = official_zero & est_keep
+    year = np.zeros(len(est), dtype=int)
+    used = present | zero_kept
+    year[used] = pd.Series(np.floor(mid[used])).astype(int).to_numpy()  # (pandas: an error, not garbage, for NaN)
+    evidence = pd.DataFrame({"iso3": iso3, "t": mid, "estimate_id": eids, "year": year})
     presence = evidence[present]
-    zeros = evidence[official_zero & est_keep]
+    zeros = evidence[zero_kept]
     src = (est["source_id"] if "source_id" in est.columns else est["estimate_id"]).astype(str).tolist()
     sources: dict[str, set] = {}
     for host, source in zip(iso3[est_keep].tolist(), [v for v, k in zip(src, est_keep) if k]):
@@ -291,9 +295,14 @@ def fingerprint(obs: Observations) -> str:
     import hashlib
 
     o = obs.obs
-    text = "\n".join(f"{r.iso3}|{r.t:.5f}|{r.role}|{r.kind}|{r.lo:.6f}|{r.hi:.6f}|{r.grade}"
-                     for r in o.sort_values(["iso3", "t", "obs_id"]).itertuples(index=False))
-    text += "\nzeros:" + ";".join(f"{r.iso3}|{r.t:.5f}" for r in obs.zeros.itertuples(index=False))
+    cols = {c: o[c].tolist() for c in ("iso3", "t", "obs_id", "role", "kind", "lo", "hi", "grade")}
+    # sorted by iso3, t (missing last), obs_id, stably, as DataFrame.sort_values sorts them
+    order = sorted(range(len(o)), key=lambda k: (cols["iso3"][k], cols["t"][k] != cols["t"][k],
+                                                 0.0 if cols["t"][k] != cols["t"][k] else cols["t"][k],
+                                                 cols["obs_id"][k]))
+    text = "\n".join(f"{cols['iso3'][k]}|{cols['t'][k]:.5f}|{cols['role'][k]}|{cols['kind'][k]}|{cols['lo'][k]:.6f}|"
+                     f"{cols['hi'][k]:.6f}|{cols['grade'][k]}" for k in order)
+    text += "\nzeros:" + ";".join(f"{iso3}|{t:.5f}" for iso3, t in zip(obs.zeros["iso3"].tolist(),
+                                                                     obs.zeros["t"].tolist()))
     text += "\nsources:" + ";".join(f"{k}|{v}" for k, v in sorted(obs.n_sources.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-

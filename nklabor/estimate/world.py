@@ -30,17 +30,17 @@ from nklabor.estimate.present import display
 FIRST_YEAR = 2000
 
 
-def _values(frame: pd.DataFrame, name: str) -> list:
+def _values(column: pd.Series) -> list:
     """A column as plain Python values, None where empty (for loops over a few hundred rows without pandas)."""
     return [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
-            for v in frame[name].astype("object").tolist()]
+            for v in column.tolist()]
 
 
 def _sources_per_host(estimates: pd.DataFrame, countries: pd.DataFrame) -> dict[str, int]:
     """iso3 -> number of distinct sources with a row about it, for the hosts in `countries` that have rows."""
     hosts = set(countries["iso3"].astype(str))
     seen: dict[str, set] = {}
-    for iso3, src in zip(estimates["country_iso3"].astype(str).tolist(), _values(estimates, "source_id")):
+    for iso3, src in zip(estimates["country_iso3"].astype(str).tolist(), _values(estimates["source_id"])):
         if iso3 in hosts:
             ids = seen.setdefault(iso3, set())
             if src is not None:
@@ -72,13 +72,17 @@ def _draws(grid: model.Grid, hists: list, deltas: list, u: np.ndarray) -> np.nda
     them one host at a time: rng.random((k, n)) are the numbers k calls of rng.random(n) give."""
     table = np.stack([model.quantiles(grid, h, _PROBS) for h in hists])
     pos = u * QUANTILE_STEPS
-    i = np.minimum(pos.astype(np.intp), QUANTILE_STEPS - 1)
-    frac = pos - i
-    i += np.arange(len(hists))[:, None] * (QUANTILE_STEPS + 1)
+    i = pos.astype(np.intp)
+    np.minimum(i, QUANTILE_STEPS - 1, out=i)
+    frac = np.subtract(pos, i, out=pos)
+    i += np.arange(len(hists))[:, None] * (QUANTILE_STEPS + 1)  # row k's table starts at k (QUANTILE_STEPS + 1)
     flat = table.ravel()
-    out = flat[i] * (1.0 - frac)
-    i += 1
-    out += flat[i] * frac
+    # table[i] * (1 - frac) + table[i + 1] * frac + delta, with fewer temporary arrays
+    upper = np.take(flat, i + 1)
+    upper *= frac
+    out = np.take(flat, i)
+    out *= np.subtract(1.0, frac, out=frac)
+    out += upper
     out += np.asarray(deltas, dtype=float)[:, None]
     return np.exp(out, out=out)
 
@@ -139,12 +143,14 @@ def published(estimates: pd.DataFrame) -> pd.DataFrame:
 def _published_records(estimates: pd.DataFrame) -> list[dict]:
     """The rows of `published(estimates)` as plain records (the fields world_year reads), in the same order,
     without pandas: a few loops over the rows instead of some twenty DataFrame operations."""
-    cols = {c: _values(estimates, c) for c in ("country_iso3", "measure", "count_low", "count_high", "as_of", "scope",
-                                               "sector", "confidence", "estimator_kind", "qualifier", "estimate_id")}
+    wld = np.flatnonzero(np.asarray(estimates["country_iso3"].astype(str) == "WLD", dtype=bool))
+    cols = {c: _values(estimates[c].iloc[wld]) for c in ("measure", "count_low", "count_high", "as_of", "scope",
+                                                         "sector", "confidence", "estimator_kind", "qualifier",
+                                                         "estimate_id")}
     rank = {"high": 0, "medium": 1, "low": 2}
     groups: dict[tuple, list[dict]] = {}
-    for k in range(len(estimates)):
-        if (str(cols["country_iso3"][k]) != "WLD" or str(cols["measure"][k]) != "workers_present"
+    for k in range(len(wld)):
+        if (str(cols["measure"][k]) != "workers_present"
                 or (cols["count_low"][k] is None and cols["count_high"][k] is None)):
             continue
         scope, sector = str(cols["scope"][k]), cols["sector"][k]
