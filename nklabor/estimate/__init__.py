@@ -54,15 +54,16 @@ class Result:
 
 
 def run(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None = None,
-        world: bool = True) -> Result:
-    """The whole estimation: observations, each host's posterior, the tables."""
+        world: bool = True, lean: bool = False) -> Result:
+    """The whole estimation: observations, each host's posterior, the tables. `lean`: the hosts keep their
+    forward-backward messages at the rows' dates only (the tables need no more; the back-test needs them all)."""
     from nklabor.estimate import model, observations, series
     from nklabor.estimate import world as world_mod
 
     p = params or Params()
     obs = observations.build(estimates, countries, p)
     grid = model.Grid(p.hyper(), p.grid_step, p.level_nodes)
-    rows, hosts = series.all_hosts(obs, countries, grid, p)
+    rows, hosts = series.all_hosts(obs, countries, grid, p, lean=lean)
     best = best_frame(rows)
     wy = world_mod.world_year(rows, estimates, countries, grid, p) if world else None
     return Result(best, wy, rows, hosts, grid, obs, p)
@@ -71,7 +72,7 @@ def run(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None 
 def estimate_tables(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None = None,
                     validate: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(best_estimates, world_year), as the build writes them; the build validates them (validate=True)."""
-    r = run(estimates, countries, params)
+    r = run(estimates, countries, params, lean=True)
     if not validate:
         return r.best_estimates, r.world_year
     from nklabor.schemas import BestEstimates, WorldYear

@@ -187,13 +187,15 @@ class Event:
     obs: int | None = None          # index of the observation
 
 
-def forward_backward(grid: Grid, events: list[Event], backward: bool = True):
+def forward_backward(grid: Grid, events: list[Event], backward: bool = True, keep=None):
     """Filtered messages before and after each event's likelihood, backward messages, and the log likelihood.
 
     alpha_pre[j]: p(state at event j, figures before j); alpha[j]: with figure j too; beta[j]: p(figures after j
-    | state at j). All normalised; the log likelihood sums the normalisers.
+    | state at j). All normalised; the log likelihood sums the normalisers. `keep`: the events whose messages are
+    wanted (None: all); the others are left None, which spares memory and time, not a number.
     """
     n = len(events)
+    kept = [True] * n if keep is None else [j in keep for j in range(n)]
     alpha_pre, alpha = [None] * n, [None] * n
     loglik = 0.0
     a = grid.prior
@@ -208,7 +210,8 @@ def forward_backward(grid: Grid, events: list[Event], backward: bool = True):
         trans.append(T)
         if T is not None:
             a = a @ T
-        alpha_pre[j] = a
+        if kept[j]:
+            alpha_pre[j] = a
         lik = ev.lik
         if lik is not None:
             a = a * lik
@@ -220,7 +223,8 @@ def forward_backward(grid: Grid, events: list[Event], backward: bool = True):
                 a /= s
                 a[a < tiny] = 0.0
             loglik += log(s)
-        alpha[j] = a
+        if kept[j]:
+            alpha[j] = a
         t_prev = ev.t
         after_reset = ev.reset
     if not backward:
@@ -229,7 +233,8 @@ def forward_backward(grid: Grid, events: list[Event], backward: bool = True):
     b = np.ones_like(grid.prior)
     transposed = grid.transposed
     for j in range(n - 1, -1, -1):
-        beta[j] = b
+        if kept[j]:
+            beta[j] = b
         lik = events[j].lik
         T = trans[j]
         if lik is None and T is None:

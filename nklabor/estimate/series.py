@@ -102,16 +102,18 @@ def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict |
 
 
 def fit_host(grid: Grid, iso3: str, obs, zero_times, ref_times, p: Params, delta: float = 0.0,
-             cols: dict | None = None, hyper: dict | None = None) -> Host:
+             cols: dict | None = None, hyper: dict | None = None, lean: bool = False) -> Host:
     """The host's forward-backward pass; `obs` its observations (a DataFrame, or (frame, start, stop): rows of a
-    frame of all hosts), `cols` their columns as arrays (from `columns`)."""
+    frame of all hosts), `cols` their columns as arrays (from `columns`). `lean`: keep the messages at the
+    reference dates only (all the rows need; the back-test needs them all)."""
     if cols is None:
         cols = columns(obs if not isinstance(obs, tuple) else obs[0].iloc[obs[1]:obs[2]])
     lik_cols = tuple(cols[c].tolist() for c in LIK_COLUMNS)
     events, obs_events = make_events(grid, lik_cols, zero_times, ref_times, p, hyper, delta=delta)
     if not events:
         events = [Event(0.0)]
-    alpha_pre, alpha, beta, trans, loglik = model.forward_backward(grid, events)
+    keep = {j for j, ev in enumerate(events) if ev.lik is None and not ev.reset} if lean else None
+    alpha_pre, alpha, beta, trans, loglik = model.forward_backward(grid, events, keep=keep)
     seg = np.cumsum([0] + [1 if ev.reset else 0 for ev in events[:-1]])
     host = Host(iso3, events, obs if isinstance(obs, tuple) else obs.reset_index(drop=True), obs_events, seg,
                 alpha_pre, alpha, beta, trans, loglik, delta)
@@ -241,8 +243,10 @@ def _split(frame: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return {u: (int(a), int(b)) for u, a, b in zip(uniq, first, stops)}
 
 
-def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params) -> tuple[list[dict], dict]:
-    """Rows (one dict per host and year, with its binned posterior under 'hist') and the fitted hosts."""
+def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params, lean: bool = False
+              ) -> tuple[list[dict], dict]:
+    """Rows (one dict per host and year, with its binned posterior under 'hist') and the fitted hosts (`lean`:
+    with their messages at the rows' dates only, see `fit_host`)."""
     rows, hosts = [], {}
     frame = obs.obs.sort_values(["iso3", "t", "obs_id"], kind="stable").reset_index(drop=True)
     cols = columns(frame)
@@ -267,7 +271,7 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
         est_years = [y for y, what in years if what == "estimate"]
         delta = level_shift(hyper, obs.n_sources.get(iso3, 1))
         host = fit_host(grid, iso3, (frame, a, b), zero_t, [reference_time(y, p) for y in est_years], p, delta,
-                        cols={c: v[a:b] for c, v in cols.items()}, hyper=hyper)
+                        cols={c: v[a:b] for c, v in cols.items()}, hyper=hyper, lean=lean)
         hosts[iso3] = host
         ref_events = {}
         k = 0
