@@ -230,3 +230,34 @@ def test_backtest_on_a_small_case_scores_every_protocol():
     assert {"q10", "q50", "q90", "y"} <= set(rows_a.columns)
     assert (rows_a["q10"] <= rows_a["q50"]).all() and (rows_a["q50"] <= rows_a["q90"]).all()
     assert "Old method" in backtest.report(out)
+
+
+def test_fast_paths_give_numpy_and_pandas_numbers():
+    """The world simulation's shortcuts (one sort for the quantiles, all hosts' draws of a year at once, the
+    published figures without pandas) give the very numbers of np.quantile, one rng.random call per host and
+    `published()`."""
+    import numpy as np
+
+    from nklabor.estimate import world
+
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 7, 4000):
+        for values in (np.exp(rng.normal(8, 2, n)), np.round(rng.exponential(5, n)), np.zeros(n)):
+            for qs in ([0.1, 0.25, 0.5, 0.75, 0.9], [0.0, 0.5, 1.0]):
+                assert world.quantiles(values, qs).tobytes() == np.quantile(values, qs).tobytes()
+    r = run(HAND, COUNTRIES)
+    hists = [x for x in r.rows if x["hist"] is not None]
+    one, many = np.random.default_rng(5), np.random.default_rng(5)
+    singly = [world._sample(one, r.grid, x["hist"], 500, x["delta"]) for x in hists]
+    together = world._draws(r.grid, [x["hist"] for x in hists], [x["delta"] for x in hists],
+                            many.random((len(hists), 500)))
+    assert np.stack(singly).tobytes() == together.tobytes()
+    est = nklabor.load("worker_estimates")
+    for frame in (est, est.astype("object")):
+        pub = world.published(frame)
+        records = world._published_records(frame)
+        assert len(records) == len(pub) > 0
+        for rec, (_, row) in zip(records, pub.iterrows()):
+            assert rec["estimate_id"] == row["estimate_id"] and rec["ids"] == row["ids"]
+            assert (rec["year"], rec["it"]) == (row["year"], row["it"])
+            assert world._figure_text(rec) == world._figure_text(row)

@@ -23,6 +23,7 @@ import sys
 import types
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from nklabor.estimate.params import Params, params_dict, with_changes
@@ -53,15 +54,16 @@ class Result:
 
 
 def run(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None = None,
-        world: bool = True) -> Result:
-    """The whole estimation: observations, each host's posterior, the tables."""
+        world: bool = True, lean: bool = False) -> Result:
+    """The whole estimation: observations, each host's posterior, the tables. `lean`: the hosts keep their
+    forward-backward messages at the rows' dates only (the tables need no more; the back-test needs them all)."""
     from nklabor.estimate import model, observations, series
     from nklabor.estimate import world as world_mod
 
     p = params or Params()
     obs = observations.build(estimates, countries, p)
     grid = model.Grid(p.hyper(), p.grid_step, p.level_nodes)
-    rows, hosts = series.all_hosts(obs, countries, grid, p)
+    rows, hosts = series.all_hosts(obs, countries, grid, p, lean=lean)
     best = best_frame(rows)
     wy = world_mod.world_year(rows, estimates, countries, grid, p) if world else None
     return Result(best, wy, rows, hosts, grid, obs, p)
@@ -70,7 +72,7 @@ def run(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None 
 def estimate_tables(estimates: pd.DataFrame, countries: pd.DataFrame, params: Params | None = None,
                     validate: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(best_estimates, world_year), as the build writes them; the build validates them (validate=True)."""
-    r = run(estimates, countries, params)
+    r = run(estimates, countries, params, lean=True)
     if not validate:
         return r.best_estimates, r.world_year
     from nklabor.schemas import BestEstimates, WorldYear
@@ -89,22 +91,31 @@ def best_frame(rows: list[dict]) -> pd.DataFrame:
              "high_80": "Int64", "low_50": "Int64", "high_50": "Int64", "share_in_year": "Float64",
              "n_observations": "Int64", "input_estimate_ids": "string", "rests_on_low_confidence": bool,
              "display": "string"}).assign(basis=pd.Categorical([], categories=list(BASES)))[cols]
-    f = pd.DataFrame(rows)
-    q = pd.DataFrame(f["q"].tolist(), columns=["low_80", "low_50", "best", "high_50", "high_80"])
-    out = pd.concat([f[["iso3", "year", "reference_date"]], q.round().astype("Int64")], axis=1)
-    out["basis"] = pd.Categorical(f["basis"], categories=list(BASES))
-    out["share_in_year"] = pd.array(f["share_in_year"].map(lambda v: None if v is None else round(v, 3)),
-                                    dtype="Float64")
-    out["n_observations"] = f["n_observations"].astype("Int64")
-    out["input_estimate_ids"] = f["ids"].map(lambda ids: ";".join(dict.fromkeys(ids)) or None)
-    out["rests_on_low_confidence"] = f["rests_on_low_confidence"].astype(bool)
-    out["display"] = [display(b, lo, hi, zero=(basis == "official_zero"))
-                      for b, lo, hi, basis in zip(q["best"], q["low_80"], q["high_80"], f["basis"])]
-    for col in ("iso3", "reference_date", "input_estimate_ids", "display"):
-        out[col] = out[col].astype("string")
-    out["year"] = out["year"].astype("Int64")
-    out = out.sort_values(["iso3", "year"]).reset_index(drop=True)
+    rows = sorted(rows, key=lambda r: (r["iso3"], r["year"]))  # the published order
+    q = np.array([r["q"] for r in rows], dtype=float)  # low_80, low_50, best, high_50, high_80
+    whole = np.round(q)
+    basis = [r["basis"] for r in rows]
+    # each column built once in its published dtype (no DataFrame of the rows, no conversions afterwards)
+    out = pd.DataFrame({
+        "iso3": pd.array([r["iso3"] for r in rows], dtype="string"),
+        "year": pd.array([r["year"] for r in rows], dtype="Int64"),
+        "reference_date": pd.array([r["reference_date"] for r in rows], dtype="string"),
+        **{name: pd.array(whole[:, k], dtype="Int64") for k, name in enumerate(QUANTILE_COLUMNS)},
+        "basis": pd.Categorical(basis, categories=list(BASES)),
+        "share_in_year": pd.array([None if r["share_in_year"] is None else round(r["share_in_year"], 3)
+                                   for r in rows], dtype="Float64"),
+        "n_observations": pd.array([r["n_observations"] for r in rows], dtype="Int64"),
+        "input_estimate_ids": pd.array([";".join(dict.fromkeys(r["ids"])) or None for r in rows], dtype="string"),
+        "rests_on_low_confidence": np.array([bool(r["rests_on_low_confidence"]) for r in rows], dtype=bool),
+        "display": pd.array([display(b, lo, hi, zero=(kind == "official_zero"))
+                             for b, lo, hi, kind in zip(q[:, 2].tolist(), q[:, 0].tolist(), q[:, 4].tolist(), basis)],
+                            dtype="string"),
+    })
     return out[cols]
+
+
+#: The columns of a row's "q" (its quantiles 0.1, 0.25, 0.5, 0.75, 0.9).
+QUANTILE_COLUMNS = ("low_80", "low_50", "best", "high_50", "high_80")
 
 
 class _Callable(types.ModuleType):

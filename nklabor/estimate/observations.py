@@ -22,7 +22,9 @@ reports of workers without a count are kept as evidence of presence (they decide
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,8 +56,17 @@ def _col(est: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(est), index=est.index, dtype="object")
 
 
+_ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+#: days in each month (index 1-12) and days before it, in a common year and a leap year
+_MONTH_DAYS = tuple((0, *(calendar.monthrange(y, m)[1] for m in range(1, 13))) for y in (2001, 2000))
+_DAYS_BEFORE = tuple(tuple(sum(days[1:m]) for m in range(13)) for days in _MONTH_DAYS)
+
+
 def decimal_period(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (decimal years) of ISO dates at year, month or day precision."""
+    fast = _decimal_period_fast(text.tolist())
+    if fast is not None:
+        return fast
     s = text.astype(str).str.strip()
     n = s.str.len().to_numpy()
     padded = np.where(n == 4, s + "-01-01", np.where(n == 7, s + "-01", s))
@@ -64,6 +75,33 @@ def decimal_period(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     days = np.where(d.dt.is_leap_year.to_numpy(dtype=bool), 366.0, 365.0)
     start = year + (d.dt.day_of_year.to_numpy(dtype=float) - 1) / days
     length = np.where(n == 4, 1.0, np.where(n == 7, d.dt.days_in_month.to_numpy(dtype=float) / days, 1.0 / days))
+    return start, start + length
+
+
+def _decimal_period_fast(values: list) -> tuple[np.ndarray, np.ndarray] | None:
+    """decimal_period's numbers from the calendar module where every value is a valid YYYY, YYYY-MM or
+    YYYY-MM-DD without spaces (the same arithmetic on the same numbers); None for anything else (empty, missing,
+    spaced, invalid, years out of 1700-2200), which decimal_period leaves to pandas."""
+    if not values:
+        return None
+    n, year, doy, dim, leap = [], [], [], [], []
+    for v in values:
+        m = _ISO_DATE.fullmatch(v) if isinstance(v, str) else None
+        if m is None:
+            return None
+        y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+        is_leap = calendar.isleap(y)
+        if not 1700 <= y <= 2200 or not 1 <= mo <= 12 or not 1 <= d <= _MONTH_DAYS[is_leap][mo]:
+            return None
+        n.append(len(v))
+        year.append(y)
+        doy.append(_DAYS_BEFORE[is_leap][mo] + d)
+        dim.append(_MONTH_DAYS[is_leap][mo])
+        leap.append(is_leap)
+    n = np.array(n)
+    days = np.where(np.array(leap, dtype=bool), 366.0, 365.0)
+    start = np.array(year, dtype=float) + (np.array(doy, dtype=float) - 1) / days
+    length = np.where(n == 4, 1.0, np.where(n == 7, np.array(dim, dtype=float) / days, 1.0 / days))
     return start, start + length
 
 
@@ -79,22 +117,28 @@ def _reference_time(year: int, month: int, day: int) -> float:
 
 
 def reference_date(year: int, p: Params) -> str:
-    return f"{year:04d}-{p.reference_month:02d}-{p.reference_day:02d}"
+    return _reference_date(year, p.reference_month, p.reference_day)
+
+
+@lru_cache(maxsize=4096)
+def _reference_date(year: int, month: int, day: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def build(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> Observations:
     """The observations, presence evidence and official zeros of every host country (see the module text)."""
-    est = estimates[estimates["country_iso3"].astype(str).isin(set(countries["iso3"].astype(str)))]
+    keep = np.array(estimates["country_iso3"].astype(str).isin(set(countries["iso3"].astype(str))), dtype=bool)
     if p.exclude_estimator_kinds:
-        est = est[~est["estimator_kind"].astype(str).isin(p.exclude_estimator_kinds)]
+        keep &= ~estimates["estimator_kind"].astype(str).isin(p.exclude_estimator_kinds).to_numpy(dtype=bool)
     if not p.use_low_confidence:
-        est = est[est["confidence"].astype(str) != "low"]
-    est = est.reset_index(drop=True)
-    scope, measure = est["scope"].astype(str), est["measure"].astype(str)
-    counted, qual = est["counted"].astype(str), est["qualifier"].astype(str)
-    kind_est, grade = est["estimator_kind"].astype(str), est["confidence"].astype(str)
-    low = pd.to_numeric(est["count_low"], errors="coerce").astype(float)
-    high = pd.to_numeric(est["count_high"], errors="coerce").astype(float)
+        keep &= (estimates["confidence"].astype(str) != "low").to_numpy(dtype=bool)
+    # only the columns read below, then plain numpy arrays: no pandas in the rules
+    est = estimates[[c for c in USED_COLUMNS if c in estimates.columns]][keep].reset_index(drop=True)
+    scope, measure, counted, qual, kind_est, grade = (
+        _words(est[c]) for c in ("scope", "measure", "counted", "qualifier", "estimator_kind", "confidence"))
+    low = pd.to_numeric(est["count_low"], errors="coerce").astype(float).to_numpy()
+    high = pd.to_numeric(est["count_high"], errors="coerce").astype(float).to_numpy()
+    high_or_low = np.where(np.isnan(high), low, high)
     start, end = decimal_period(est["as_of"])
     mid = (start + end) / 2
     pstart_text = _col(est, "period_start")
@@ -104,15 +148,15 @@ def build(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> Observ
         pstart[has_pstart] = decimal_period(pstart_text[has_pstart].astype(str))[0]
     period_days = (end - pstart) * 365.25
 
-    stock = measure.isin(STOCKS) & (counted == "workers")
+    stock = np.isin(measure, STOCKS) & (counted == "workers")
     national = (scope == "national") & stock & (qual != "presence_only")
-    zero = national & (high.fillna(low) == 0)
-    official_zero = zero & kind_est.isin(OFFICIAL) & grade.isin(["high", "medium"])
+    zero = national & (high_or_low == 0)
+    official_zero = zero & np.isin(kind_est, OFFICIAL) & np.isin(grade, ["high", "medium"])
     national &= ~zero
-    bound = scope.isin(SUBSETS) & stock & (low > 0) & ~qual.isin(["at_most", "presence_only"])
-    arrive = (measure.isin(ARRIVALS) & counted.isin(WORK_COUNTED) & scope.isin(("national",) + SUBSETS)
+    bound = np.isin(scope, SUBSETS) & stock & (low > 0) & ~np.isin(qual, ["at_most", "presence_only"])
+    arrive = (np.isin(measure, ARRIVALS) & np.isin(counted, WORK_COUNTED) & np.isin(scope, ("national",) + SUBSETS)
               & (low > 0) & (np.isnan(period_days) | (period_days <= p.flow_max_days)))
-    ret = measure.isin(RETURNS) & (counted == "workers") & (low > 0) & pd.Series(has_pstart, index=est.index)
+    ret = np.isin(measure, RETURNS) & (counted == "workers") & (low > 0) & has_pstart
     if not p.flows_as_bounds:
         arrive &= False
     if not p.flows_as_bounds:
@@ -121,50 +165,79 @@ def build(estimates: pd.DataFrame, countries: pd.DataFrame, p: Params) -> Observ
     rows = []
 
     def add(mask, role, kind, lo, hi, t, arrival=False):
-        idx = np.flatnonzero(mask.to_numpy(dtype=bool))
+        idx = np.flatnonzero(mask)
         for i in idx:
             rows.append((i, role, kind, lo[i], hi[i], t[i], arrival))
 
-    lo_n = np.log(np.maximum(low.fillna(high).to_numpy(), 1.0))
-    hi_n = np.log(np.maximum(high.fillna(low).to_numpy(), 1.0))
+    lo_n = np.log(np.maximum(np.where(np.isnan(low), high, low), 1.0))
+    hi_n = np.log(np.maximum(high_or_low, 1.0))
     add(national & (qual == "at_least"), "national", "lower", lo_n, lo_n, mid)
     add(national & (qual == "at_most"), "national", "upper", hi_n, hi_n, mid)
-    add(national & ~qual.isin(["at_least", "at_most"]), "national", "interval", lo_n, hi_n, mid)
-    lo_b = np.log(np.maximum(low.to_numpy(), 1.0))
+    add(national & ~np.isin(qual, ["at_least", "at_most"]), "national", "interval", lo_n, hi_n, mid)
+    lo_b = np.log(np.maximum(low, 1.0))
     add(bound, "bound", "lower", lo_b, lo_b, mid)
     add(arrive, "flow", "lower", lo_b, lo_b, end, arrival=True)
     add(ret, "flow", "lower", lo_b, lo_b, pstart)
 
     obs = _merge_copies(est, rows, start, end, pstart_text)
+    iso3, eids = est["country_iso3"].astype(str), est["estimate_id"].astype(str)
     if p.exclude_estimate_ids:
         drop = set(p.exclude_estimate_ids)
         obs = obs[~obs["ids"].map(lambda ids: bool(drop & set(ids)))].reset_index(drop=True)
-        est_keep = ~est["estimate_id"].astype(str).isin(drop)
+        est_keep = ~eids.isin(drop).to_numpy(dtype=bool)
     else:
-        est_keep = pd.Series(True, index=est.index)
+        est_keep = np.ones(len(est), dtype=bool)
 
-    present = ((measure == "workers_present") & scope.isin(("national",) + SUBSETS)
-               | measure.isin(ARRIVALS) & counted.isin(WORK_COUNTED))
-    present &= (qual == "presence_only") | (high.fillna(low) > 0)
+    present = ((measure == "workers_present") & np.isin(scope, ("national",) + SUBSETS)
+               | np.isin(measure, ARRIVALS) & np.isin(counted, WORK_COUNTED))
+    present &= (qual == "presence_only") | (high_or_low > 0)
     present &= est_keep
-    presence = pd.DataFrame({"iso3": est["country_iso3"].astype(str), "t": mid,
-                             "estimate_id": est["estimate_id"].astype(str)})[present.to_numpy()]
-    zeros = pd.DataFrame({"iso3": est["country_iso3"].astype(str), "t": mid,
-                          "estimate_id": est["estimate_id"].astype(str)})[(official_zero & est_keep).to_numpy()]
-    for frame in (presence, zeros):
-        frame["year"] = np.floor(frame["t"]).astype(int)
-    src = est["source_id"].astype(str) if "source_id" in est.columns else est["estimate_id"].astype(str)
-    n_sources = src[est_keep.to_numpy()].groupby(est["country_iso3"].astype(str)[est_keep.to_numpy()]).nunique()
+    zero_kept = official_zero & est_keep
+    year = np.zeros(len(est), dtype=int)
+    used = present | zero_kept
+    year[used] = pd.Series(np.floor(mid[used])).astype(int).to_numpy()  # (pandas: an error, not garbage, for NaN)
+    evidence = pd.DataFrame({"iso3": iso3, "t": mid, "estimate_id": eids, "year": year})
+    presence = evidence[present]
+    zeros = evidence[zero_kept]
+    src = (est["source_id"] if "source_id" in est.columns else est["estimate_id"]).astype(str).tolist()
+    sources: dict[str, set] = {}
+    for host, source in zip(iso3[est_keep].tolist(), [v for v, k in zip(src, est_keep) if k]):
+        ids = sources.setdefault(host, set())
+        if not _missing(source):
+            ids.add(source)
     return Observations(obs, presence.reset_index(drop=True), zeros.sort_values(["iso3", "t"]).reset_index(drop=True),
-                        {k: int(v) for k, v in n_sources.items()})
+                        {k: len(sources[k]) for k in sorted(sources)})
+
+
+#: The columns of worker_estimates that `build` reads.
+USED_COLUMNS = ("estimate_id", "country_iso3", "scope", "subnational", "entity_id", "measure", "counted", "as_of",
+                "period_start", "count_low", "count_high", "qualifier", "estimator_kind", "confidence", "source_id")
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _strings(column: pd.Series) -> list[str]:
+    """A column as plain strings, '' where missing (a categorical of strings from its codes: no conversion of
+    each value)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in column.cat.categories):
+        names = [*column.cat.categories, ""]
+        return [names[k] for k in column.cat.codes.tolist()]
+    return ["" if _missing(v) else str(v) for v in column.tolist()]
+
+
+def _words(column: pd.Series) -> np.ndarray:
+    """A column as a numpy array of strings, '' where missing: compares equal to no word, as missing values do
+    in pandas."""
+    return np.array(_strings(column), dtype=str)
 
 
 def _text_column(est: pd.DataFrame, name: str) -> list[str]:
     """A column as plain strings ('' where empty), for keys."""
     if name not in est.columns:
         return [""] * len(est)
-    return ["" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
-            for v in est[name].astype("object").tolist()]
+    return _strings(est[name])
 
 
 def _merge_copies(est: pd.DataFrame, rows: list, start, end, pstart_text) -> pd.DataFrame:
@@ -222,9 +295,14 @@ def fingerprint(obs: Observations) -> str:
     import hashlib
 
     o = obs.obs
-    text = "\n".join(f"{r.iso3}|{r.t:.5f}|{r.role}|{r.kind}|{r.lo:.6f}|{r.hi:.6f}|{r.grade}"
-                     for r in o.sort_values(["iso3", "t", "obs_id"]).itertuples(index=False))
-    text += "\nzeros:" + ";".join(f"{r.iso3}|{r.t:.5f}" for r in obs.zeros.itertuples(index=False))
+    cols = {c: o[c].tolist() for c in ("iso3", "t", "obs_id", "role", "kind", "lo", "hi", "grade")}
+    # sorted by iso3, t (missing last), obs_id, stably, as DataFrame.sort_values sorts them
+    order = sorted(range(len(o)), key=lambda k: (cols["iso3"][k], cols["t"][k] != cols["t"][k],
+                                                 0.0 if cols["t"][k] != cols["t"][k] else cols["t"][k],
+                                                 cols["obs_id"][k]))
+    text = "\n".join(f"{cols['iso3'][k]}|{cols['t'][k]:.5f}|{cols['role'][k]}|{cols['kind'][k]}|{cols['lo'][k]:.6f}|"
+                     f"{cols['hi'][k]:.6f}|{cols['grade'][k]}" for k in order)
+    text += "\nzeros:" + ";".join(f"{iso3}|{t:.5f}" for iso3, t in zip(obs.zeros["iso3"].tolist(),
+                                                                     obs.zeros["t"].tolist()))
     text += "\nsources:" + ";".join(f"{k}|{v}" for k, v in sorted(obs.n_sources.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-

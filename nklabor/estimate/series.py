@@ -36,7 +36,7 @@ QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 class Host:
     iso3: str
     events: list[Event]
-    obs: pd.DataFrame              # this host's observations, in the order of `obs_events`
+    obs_source: object             # its observations: a DataFrame, or (all hosts' frame, start, stop) to slice
     obs_events: list[int]          # event index of each observation
     segment: np.ndarray            # stretch (between official zeros) of each event
     alpha_pre: list
@@ -45,6 +45,15 @@ class Host:
     trans: list
     loglik: float
     delta: float = 0.0             # level shift: the host's log counts are the grid's plus delta
+
+    @property
+    def obs(self) -> pd.DataFrame:
+        """This host's observations, in the order of `obs_events` (sliced on first use: the build never needs
+        them as a DataFrame, only their columns as arrays)."""
+        if isinstance(self.obs_source, tuple):
+            frame, start, stop = self.obs_source
+            self.obs_source = frame.iloc[start:stop].reset_index(drop=True)
+        return self.obs_source
 
 
 LIK_COLUMNS = ("t", "kind", "lo", "hi", "grade", "arrival")
@@ -92,18 +101,22 @@ def make_events(grid: Grid, obs, zero_times, ref_times, p: Params, hyper: dict |
     return events, obs_events
 
 
-def fit_host(grid: Grid, iso3: str, obs: pd.DataFrame, zero_times, ref_times, p: Params, delta: float = 0.0,
-             cols: dict | None = None) -> Host:
-    """The host's forward-backward pass; `cols` are its observations' columns as arrays (from `columns`)."""
-    cols = cols if cols is not None else columns(obs)
+def fit_host(grid: Grid, iso3: str, obs, zero_times, ref_times, p: Params, delta: float = 0.0,
+             cols: dict | None = None, hyper: dict | None = None, lean: bool = False) -> Host:
+    """The host's forward-backward pass; `obs` its observations (a DataFrame, or (frame, start, stop): rows of a
+    frame of all hosts), `cols` their columns as arrays (from `columns`). `lean`: keep the messages at the
+    reference dates only (all the rows need; the back-test needs them all)."""
+    if cols is None:
+        cols = columns(obs if not isinstance(obs, tuple) else obs[0].iloc[obs[1]:obs[2]])
     lik_cols = tuple(cols[c].tolist() for c in LIK_COLUMNS)
-    events, obs_events = make_events(grid, lik_cols, zero_times, ref_times, p, delta=delta)
+    events, obs_events = make_events(grid, lik_cols, zero_times, ref_times, p, hyper, delta=delta)
     if not events:
         events = [Event(0.0)]
-    alpha_pre, alpha, beta, trans, loglik = model.forward_backward(grid, events)
+    keep = {j for j, ev in enumerate(events) if ev.lik is None and not ev.reset} if lean else None
+    alpha_pre, alpha, beta, trans, loglik = model.forward_backward(grid, events, keep=keep)
     seg = np.cumsum([0] + [1 if ev.reset else 0 for ev in events[:-1]])
-    host = Host(iso3, events, obs.reset_index(drop=True), obs_events, seg, alpha_pre, alpha, beta, trans, loglik,
-                delta)
+    host = Host(iso3, events, obs if isinstance(obs, tuple) else obs.reset_index(drop=True), obs_events, seg,
+                alpha_pre, alpha, beta, trans, loglik, delta)
     host._cols = cols
     return host
 
@@ -137,11 +150,11 @@ def row_years(evidence_t: np.ndarray, zero_t: np.ndarray, p: Params) -> list[tup
     return out
 
 
-def _prepare(host: Host, p: Params) -> dict:
+def _prepare(host: Host, p: Params, hyper: dict | None = None) -> dict:
     """Plain arrays of the host's observations, computed once per host."""
     if getattr(host, "_cache", None) is not None:
         return host._cache
-    hyper = p.hyper()
+    hyper = hyper or p.hyper()
     o = getattr(host, "_cols", None) or columns(host.obs)
     kind = o["kind"]
     sds = error_sds(hyper)
@@ -168,32 +181,52 @@ def weights(host: Host, j: int, p: Params) -> np.ndarray:
 
 def describe_row(host: Host, j: int, year: int, p: Params) -> dict:
     """Basis word, weight share of the year's figures, and the inputs of the row at event j."""
-    c = _prepare(host, p)
-    w = weights(host, j, p)
-    total = w.sum()
-    national = c["national"]
-    seg_ok = w > 0
-    in_year = national & (c["year"] == year) & seg_ok
-    share_year = float(w[in_year].sum() / total) if total > 0 else 0.0
-    t = host.events[j].t
-    if in_year.any():
-        basis = "observed" if share_year >= 0.5 else "blended"
-    elif (national & seg_ok).any():
-        times = c["t"][national & seg_ok]
-        basis = "interpolated" if (times < t).any() and (times > t).any() else "extrapolated"
-    elif seg_ok.any():
-        basis = "bounds_only"
+    return describe_rows(host, [j], [year], p)[0]
+
+
+def describe_rows(host: Host, js: list[int], years: list[int], p: Params, hyper: dict | None = None) -> list[dict]:
+    """`describe_row` for each event j in js and its year: the weights of all of them in one array."""
+    c = _prepare(host, p, hyper)
+    national, obs_year, low, obs_t, obs_ids = c["national"], c["year"], c["low"], c["t"], c["ids"]
+    if len(obs_t):
+        dt = np.abs(obs_t[None, :] - np.array([host.events[j].t for j in js], dtype=float)[:, None])
+        w_all = c["prec"] * np.exp(-2.0 * c["rate"] * dt) * (c["seg"][None, :] == host.segment[js][:, None])
     else:
-        basis = "presence_only"
-    share = w / total if total > 0 else w
-    order = np.argsort(-share, kind="stable")
-    used = [i for i in order if share[i] >= p.input_share_min]
-    ids = [eid for i in used for eid in c["ids"][i]]
-    heavy = [i for i in order if share[i] >= 0.1 and national[i]]
-    low_only = bool(heavy) and all(c["low"][i] for i in heavy)
-    main = [(c["obs_id"][i], float(share[i])) for i in order[:3] if share[i] >= p.input_share_min]
-    return {"basis": basis, "share_in_year": share_year if basis != "presence_only" else None,
-            "n_observations": len(used), "ids": ids, "rests_on_low_confidence": low_only, "main": main}
+        w_all = np.zeros((len(js), 0))
+    # everything that is exact in two dimensions (comparisons, logic, division, a stable sort of each row) at
+    # once; the sums row by row, as the arrays describe_row would add
+    t_ev = np.array([host.events[j].t for j in js], dtype=float)[:, None]
+    seg_ok = w_all > 0
+    in_year = national & (obs_year == np.array(years)[:, None]) & seg_ok
+    nat_ok = national & seg_ok
+    has_year, has_national, has_any = in_year.any(axis=1), nat_ok.any(axis=1), seg_ok.any(axis=1)
+    both_sides = (nat_ok & (obs_t < t_ev)).any(axis=1) & (nat_ok & (obs_t > t_ev)).any(axis=1)
+    totals = [w.sum() for w in w_all]
+    positive = np.array([total > 0 for total in totals], dtype=bool)
+    share = w_all.copy()
+    np.divide(w_all, np.array(totals, dtype=float)[:, None], out=share, where=positive[:, None])
+    order = np.argsort(-share, axis=1, kind="stable")
+    ranked = np.take_along_axis(share, order, axis=1)
+    used = ranked >= p.input_share_min
+    heavy = (ranked >= 0.1) & national[order]
+    low_only = heavy.any(axis=1) & (low[order] | ~heavy).all(axis=1)
+    out = []
+    for r, (w, total) in enumerate(zip(w_all, totals)):
+        share_year = float(w[in_year[r]].sum() / total) if total > 0 else 0.0
+        if has_year[r]:
+            basis = "observed" if share_year >= 0.5 else "blended"
+        elif has_national[r]:
+            basis = "interpolated" if both_sides[r] else "extrapolated"
+        elif has_any[r]:
+            basis = "bounds_only"
+        else:
+            basis = "presence_only"
+        top = order[r][used[r]].tolist()
+        out.append({"basis": basis, "share_in_year": share_year if basis != "presence_only" else None,
+                    "n_observations": len(top), "ids": [eid for i in top for eid in obs_ids[i]],
+                    "rests_on_low_confidence": bool(low_only[r]),
+                    "main": [(c["obs_id"][i], float(share[r, i])) for i in top[:3]]})
+    return out
 
 
 def posterior(host: Host, grid: Grid, j: int) -> np.ndarray:
@@ -210,8 +243,10 @@ def _split(frame: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return {u: (int(a), int(b)) for u, a, b in zip(uniq, first, stops)}
 
 
-def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params) -> tuple[list[dict], dict]:
-    """Rows (one dict per host and year, with its binned posterior under 'hist') and the fitted hosts."""
+def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params, lean: bool = False
+              ) -> tuple[list[dict], dict]:
+    """Rows (one dict per host and year, with its binned posterior under 'hist') and the fitted hosts (`lean`:
+    with their messages at the rows' dates only, see `fit_host`)."""
     rows, hosts = [], {}
     frame = obs.obs.sort_values(["iso3", "t", "obs_id"], kind="stable").reset_index(drop=True)
     cols = columns(frame)
@@ -235,8 +270,8 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
             continue
         est_years = [y for y, what in years if what == "estimate"]
         delta = level_shift(hyper, obs.n_sources.get(iso3, 1))
-        host = fit_host(grid, iso3, frame.iloc[a:b], zero_t, [reference_time(y, p) for y in est_years], p, delta,
-                        cols={c: v[a:b] for c, v in cols.items()})
+        host = fit_host(grid, iso3, (frame, a, b), zero_t, [reference_time(y, p) for y in est_years], p, delta,
+                        cols={c: v[a:b] for c, v in cols.items()}, hyper=hyper, lean=lean)
         hosts[iso3] = host
         ref_events = {}
         k = 0
@@ -244,6 +279,8 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
             if ev.lik is None and not ev.reset and ev.obs is None and k < len(est_years):
                 ref_events[est_years[k]] = j
                 k += 1
+        js = [ref_events[y] for y in est_years]
+        described = dict(zip(est_years, describe_rows(host, js, est_years, p, hyper)))
         for y, what in years:
             base = {"iso3": iso3, "year": y, "reference_date": reference_date(y, p)}
             if what == "zero":
@@ -257,7 +294,7 @@ def all_hosts(obs: Observations, countries: pd.DataFrame, grid: Grid, p: Params)
             j = ref_events[y]
             hist = posterior(host, grid, j)
             q = np.exp(model.quantiles(grid, hist, QUANTILES) + delta)
-            info = describe_row(host, j, y, p)
+            info = described[y]
             if info["basis"] in ("presence_only",) and pb > pa:
                 py = pr_year[pa:pb]
                 window = (py <= y) & (py >= y - p.still_there_years)
