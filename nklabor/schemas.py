@@ -458,7 +458,7 @@ class CountryYear(DerivedModel):
     reconstruction, copied from `best_estimates` (method: docs/ESTIMATES.md).
     """
 
-    iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3).")
+    iso3: Series[Text] = pa.Field(description="Host country (ISO3).")
     year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
     n_estimates: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Rows in worker_estimates for this year.")
     n_sources: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct sources behind those rows.")
@@ -475,7 +475,7 @@ class CountryYear(DerivedModel):
                                                                            "(best_estimates; a median).")
     best_low_80: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Low end of its 80% range.")
     best_high_80: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="High end of its 80% range.")
-    best_display: Series[pd.StringDtype] = pa.Field(nullable=True, description="The best figure and its 80% range "
+    best_display: Series[Text] = pa.Field(nullable=True, description="The best figure and its 80% range "
                                                                               "as people should read them.")
     basis: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=list(BASES),
                                                   description="How the best figure was reached.")
@@ -503,7 +503,7 @@ class EstimateConflicts(DerivedModel):
     cell are listed.
     """
 
-    iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3) or WLD.")
+    iso3: Series[Text] = pa.Field(description="Host country (ISO3) or WLD.")
     year: Series[pd.Int64Dtype] = pa.Field(description="Year of as_of.")
     measure: Series[Text] = pa.Field(isin=list(MEASURES), description="Measure of the figures compared.")
     scope: Series[Text] = pa.Field(isin=list(SCOPES), description="Scope shared by the figures compared.")
@@ -515,9 +515,9 @@ class EstimateConflicts(DerivedModel):
     min_figure: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Smallest point figure.")
     max_figure: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Largest point figure.")
     ratio: Series[float] = pa.Field(ge=1, description="max_figure / min_figure.")
-    estimate_ids: Series[pd.StringDtype] = pa.Field(description="The rows involved (;-separated estimate ids).",
+    estimate_ids: Series[Text] = pa.Field(description="The rows involved (;-separated estimate ids).",
                                                     metadata={"list": True})
-    estimators: Series[pd.StringDtype] = pa.Field(description="Their estimators (;-separated, same order).",
+    estimators: Series[Text] = pa.Field(description="Their estimators (;-separated, same order).",
                                                   metadata={"list": True})
 
 
@@ -542,12 +542,12 @@ class EntitySanctions(DerivedModel):
     references: Series[Text] = pa.Field(nullable=True, description="List references or programme tags "
                                                                   "(;-separated).", metadata={"list": True})
     action_ids: Series[Text] = pa.Field(description="The designation actions (;-separated).", metadata={"list": True})
-    name: Series[pd.StringDtype] = pa.Field(description="Entity name.")
-    sectors: Series[pd.StringDtype] = pa.Field(nullable=True, description="Entity sectors (;-separated).",
+    name: Series[Text] = pa.Field(description="Entity name.")
+    sectors: Series[Text] = pa.Field(nullable=True, description="Entity sectors (;-separated).",
                                                metadata={"list": True})
-    source_titles: Series[pd.StringDtype] = pa.Field(nullable=True, description="Titles of the sources of the "
+    source_titles: Series[Text] = pa.Field(nullable=True, description="Titles of the sources of the "
                                                                                "designation actions (; -separated).")
-    source_urls: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their URLs (space-separated, same "
+    source_urls: Series[Text] = pa.Field(nullable=True, description="Their URLs (space-separated, same "
                                                                              "order).")
 
 
@@ -586,14 +586,14 @@ class Para8Tracker(DerivedModel):
     reported, parsed from the rows that say so.
     """
 
-    iso3: Series[pd.StringDtype] = pa.Field(unique=True, description="Host country.",
+    iso3: Series[Text] = pa.Field(unique=True, description="Host country.",
                                             metadata={"references": "countries.iso3"})
-    name: Series[pd.StringDtype] = pa.Field(description="Country name.")
+    name: Series[Text] = pa.Field(description="Country name.")
     report_found: Series[bool] = pa.Field(description="An implementation report by this country was found; false "
                                                       "means none was found, not that none was made.")
-    interim_date: Series[pd.StringDtype] = pa.Field(nullable=True, description="Date of the interim report.")
-    final_date: Series[pd.StringDtype] = pa.Field(nullable=True, description="Date of the final report.")
-    report_action_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Implementation report "
+    interim_date: Series[Text] = pa.Field(nullable=True, description="Date of the interim report.")
+    final_date: Series[Text] = pa.Field(nullable=True, description="Date of the final report.")
+    report_action_ids: Series[Text] = pa.Field(nullable=True, description="Implementation report "
                                                                                     "actions.",
                                                          metadata={"list": True})
     repatriated_total: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Sum of official "
@@ -603,15 +603,15 @@ class Para8Tracker(DerivedModel):
                                                       description="Largest single official repatriation figure.")
     remaining_latest: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0,
                                                        description="Latest official figure of workers present.")
-    remaining_as_of: Series[pd.StringDtype] = pa.Field(nullable=True, description="as_of of that figure.")
-    estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="The official figures used "
+    remaining_as_of: Series[Text] = pa.Field(nullable=True, description="as_of of that figure.")
+    estimate_ids: Series[Text] = pa.Field(nullable=True, description="The official figures used "
                                                                                "(;-separated).",
                                                     metadata={"list": True})
-    source_titles: Series[pd.StringDtype] = pa.Field(nullable=True, description="Titles of the sources of the "
+    source_titles: Series[Text] = pa.Field(nullable=True, description="Titles of the sources of the "
                                                                                "reports and figures (; -separated).")
-    source_urls: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their URLs (space-separated, same "
+    source_urls: Series[Text] = pa.Field(nullable=True, description="Their URLs (space-separated, same "
                                                                              "order).")
-    un_reporting_states: Series[pd.StringDtype] = pa.Field(nullable=True, description="Context: how many states "
+    un_reporting_states: Series[Text] = pa.Field(nullable=True, description="Context: how many states "
                                                                                      "the UN said had reported, "
                                                                                      "with date and row id.")
 
@@ -630,10 +630,10 @@ class BestEstimates(DerivedModel):
     as `display` (two significant figures), never to the unit.
     """
 
-    iso3: Series[pd.StringDtype] = pa.Field(description="Host country (ISO3).",
+    iso3: Series[Text] = pa.Field(description="Host country (ISO3).",
                                             metadata={"references": "countries.iso3"})
     year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
-    reference_date: Series[pd.StringDtype] = pa.Field(description="The date the figure is for (YYYY-MM-DD; 1 July "
+    reference_date: Series[Text] = pa.Field(description="The date the figure is for (YYYY-MM-DD; 1 July "
                                                                   "of the year).")
     best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Best figure: the median of the posterior of DPRK "
                                                             "workers present at the reference date.")
@@ -649,7 +649,7 @@ class BestEstimates(DerivedModel):
                                                                                             "dated in the year.")
     n_observations: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct observations (copies merged) "
                                                                       "carrying weight in the row.")
-    input_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids, copies "
+    input_estimate_ids: Series[Text] = pa.Field(nullable=True, description="Their estimate ids, copies "
                                                                                      "included, heaviest first "
                                                                                      "(;-separated); for "
                                                                                      "presence_only the reports of "
@@ -658,7 +658,7 @@ class BestEstimates(DerivedModel):
     rests_on_low_confidence: Series[bool] = pa.Field(description="True where every whole-country figure carrying a "
                                                                  "tenth of the weight or more is graded low (unnamed "
                                                                  "sources).")
-    display: Series[pd.StringDtype] = pa.Field(description="The figure as people should read it: 'about 9,000 "
+    display: Series[Text] = pa.Field(description="The figure as people should read it: 'about 9,000 "
                                                            "(80% range 4,000-20,000)'.")
 
     @pa.dataframe_check(error="best: must lie within the 50% range, and the 50% range within the 80% range")
@@ -678,7 +678,7 @@ class WorldYear(DerivedModel):
     """
 
     year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, description="Calendar year.")
-    reference_date: Series[pd.StringDtype] = pa.Field(description="The date the total is for (1 July).")
+    reference_date: Series[Text] = pa.Field(description="The date the total is for (1 July).")
     best: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Median of the simulated worldwide total.")
     low_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Low end of its 80% range (10th percentile).")
     high_80: Series[pd.Int64Dtype] = pa.Field(ge=0, description="High end of its 80% range (90th percentile).")
@@ -708,11 +708,11 @@ class WorldYear(DerivedModel):
                                                                                       "year (sourced).")
     published_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Highest such figure.")
     published_n: Series[pd.Int64Dtype] = pa.Field(ge=0, description="Distinct such figures (copies merged).")
-    published_figures: Series[pd.StringDtype] = pa.Field(nullable=True, description="Each figure with its "
+    published_figures: Series[Text] = pa.Field(nullable=True, description="Each figure with its "
                                                                                     "qualifier, kind of estimator, "
                                                                                     "confidence and ids "
                                                                                     "('; '-separated).")
-    published_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids, "
+    published_estimate_ids: Series[Text] = pa.Field(nullable=True, description="Their estimate ids, "
                                                                                           "copies included.",
                                                               metadata={"list": True})
     published_outside_80: Series[pd.BooleanDtype] = pa.Field(nullable=True, description="True where the "
@@ -723,9 +723,9 @@ class WorldYear(DerivedModel):
     published_it_low: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Lowest worldwide figure "
                                                                                          "of IT workers only.")
     published_it_high: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Highest such figure.")
-    published_it_estimate_ids: Series[pd.StringDtype] = pa.Field(nullable=True, description="Their estimate ids.",
+    published_it_estimate_ids: Series[Text] = pa.Field(nullable=True, description="Their estimate ids.",
                                                                  metadata={"list": True})
-    display: Series[pd.StringDtype] = pa.Field(description="The total as people should read it: 'about 50,000 "
+    display: Series[Text] = pa.Field(description="The total as people should read it: 'about 50,000 "
                                                            "(80% range 30,000-90,000)'.")
 
     @pa.dataframe_check(error="best: must lie within the 50% range, and the 50% range within the 80% range")

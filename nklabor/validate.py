@@ -149,7 +149,7 @@ def _foreign_key_problems(frames: dict[str, pd.DataFrame], displays: dict[str, s
             exempt = set(col.metadata.get("except", []))
             cells = frame[name].dropna()
             if not col.metadata.get("list"):
-                cells = cells[~cells.isin(known | exempt)]  # most cells resolve; look closer only at the rest
+                cells = cells[~checks.member(cells, known | exempt)]  # most resolve; look closer at the rest
             for line, cell in cells.items():
                 items = cell.split(";") if col.metadata.get("list") else [cell]
                 for item in items:
