@@ -95,9 +95,16 @@ def date_ok(series: pd.Series) -> pd.Series:
 
 
 def member(series: pd.Series, values) -> np.ndarray:
-    """`series.isin(values)` as a boolean array. pandas' Arrow-backed strings build one Arrow scalar per value in
-    `isin`, which is slow for sets of hundreds (every id a foreign key may point to); a hash look-up is not."""
-    return pd.Index(list(set(values)), dtype=object).get_indexer(series.to_numpy(dtype=object)) >= 0
+    """`series.isin(values)` as a boolean array (<NA> is False). pandas' Arrow-backed strings build one Arrow scalar
+    per value in `isin`, slow for sets of hundreds (every id a foreign key may point to); Arrow's own is_in is not."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = pa.array(series, from_pandas=True)
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        return series.isin(list(values)).to_numpy(dtype=bool)
+    found = pc.is_in(column, value_set=pa.array([str(v) for v in values], type=column.type))
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
 @extensions.register_check_method(check_type="vectorized")
