@@ -99,16 +99,18 @@ def new_method(result, p: Params) -> pd.DataFrame:
             continue
         scored = ((o["role"] == "national") | ((o["role"] == "bound") & (o["kind"] == "lower"))).to_numpy()
         targets = [i for i in range(len(o)) if scored[i]]
+        rows = o.to_dict("records")  # plain rows: a pandas row look-up per target and cut-off costs seconds at scale
+        times = [r["t"] for r in rows]
         t_ev = np.array([ev.t for ev in host.events])
         obs_ev = set(host.obs_events)
         for i in targets:
-            tgt = o.iloc[i]
+            tgt = rows[i]
             j = host.obs_events[i]
             base = {"iso3": iso3, "obs_id": tgt["obs_id"], "role": tgt["role"], "kind": tgt["kind"],
                     "grade": tgt["grade"], "t": tgt["t"]}
             hist = model.marginal(grid, host.alpha_pre[j] * host.beta[j])
             out.append({**base, "protocol": "a", **_score_rows(grid, hist, tgt, p, host.delta)})
-        for y in sorted({int(math.floor(o["t"].iloc[i])) for i in targets}):
+        for y in sorted({int(math.floor(times[i])) for i in targets}):
             idx = np.flatnonzero(np.floor(t_ev) == y)
             j0, j1 = int(idx[0]), int(idx[-1])
             hidden = {j for j in range(j0, j1 + 1) if j in obs_ev}
@@ -116,14 +118,14 @@ def new_method(result, p: Params) -> pd.DataFrame:
             for i in targets:
                 j = host.obs_events[i]
                 if j0 <= j <= j1:
-                    tgt = o.iloc[i]
+                    tgt = rows[i]
                     hist = model.marginal(grid, fwd[j - j0] * bwd[j - j0])
                     out.append({"iso3": iso3, "obs_id": tgt["obs_id"], "role": tgt["role"], "kind": tgt["kind"],
                                 "grade": tgt["grade"], "t": tgt["t"], "protocol": "b",
                                 **_score_rows(grid, hist, tgt, p, host.delta)})
         for d in CUTOFFS:
             cut = d + 1.0
-            ahead = [i for i in targets if cut < o["t"].iloc[i] <= cut + 2.0]
+            ahead = [i for i in targets if cut < times[i] <= cut + 2.0]
             if not ahead:
                 continue
             later = np.flatnonzero(t_ev > cut)
@@ -131,7 +133,7 @@ def new_method(result, p: Params) -> pd.DataFrame:
             j1 = int(np.flatnonzero(t_ev <= cut + 2.0)[-1])
             fwd, _ = _window(host, j0, j1, set(range(j0, j1 + 1)), use_beta=False)
             for i in ahead:
-                tgt = o.iloc[i]
+                tgt = rows[i]
                 j = host.obs_events[i]
                 # the forward message at j left out everything after the cut-off: a forecast from the past
                 pred_t = fwd[j - j0]
