@@ -36,7 +36,7 @@ data: $(STAMP)
 	@$(PY) -m compileall -q nklabor
 	$(PY) -m nklabor build
 
-# make test: the whole suite on every core (pytest-xdist); about 4 minutes on an idle 2-core machine (see README).
+# make test: the whole suite on every core (pytest-xdist); about 3½ minutes on an idle 2-core machine (see README).
 test: data $(TEST_STAMP)
 	$(PY) -m pytest -n $(or $(JOBS),auto) --dist loadgroup
 
