@@ -194,7 +194,6 @@ def _carry(out: pd.DataFrame, frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return out.merge(frame[[key, *extra]], on=key, how="left") if extra else out
 
 
-#: The analyst workbook's joined sheets and what each is (README lines).
 #: The coded columns of estimates_with_sources, shown in words in the workbooks (the Python view keeps the codes).
 FIGURE_WORDS = ("scope", "sector", "measure", "counted", "qualifier", "estimator_kind", "confidence")
 
@@ -207,6 +206,7 @@ def figures_in_words(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The analyst workbook's joined sheets and what each is (README lines).
 SHEETS = {
     "designations": "One row per sanctions designation and target: entity or person name, authority, date, legal "
                     "basis, reference, host countries and source URL.",

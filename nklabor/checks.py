@@ -100,8 +100,11 @@ def member(series: pd.Series, values) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = pa.array(series, from_pandas=True)
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+    try:
+        column = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed Python objects: pandas' own isin handles them
+        column = None
+    if column is None or not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return series.isin(list(values)).to_numpy(dtype=bool)
     found = pc.is_in(column, value_set=pa.array([str(v) for v in values], type=column.type))
     return pc.fill_null(found, False).to_numpy(zero_copy_only=False)

@@ -159,3 +159,17 @@ def test_no_row_rests_on_an_aggregator_alone(table):
         if ids and all(tiers.get(i) == "aggregator" for i in ids):
             alone.append(str(row.iloc[0]))
     assert alone == [], f"{table} rows resting only on aggregator pages: {alone}"
+
+
+def test_member_is_isin_for_every_kind_of_column():
+    """checks.member (Arrow's is_in, used for foreign keys and dates) answers as pandas' isin does."""
+    import pandas as pd
+
+    from nklabor.checks import member
+
+    values = {"a", "c", "est-0001"}
+    for series in (pd.Series(["a", None, "b", "est-0001"], dtype="str"),
+                   pd.Series(["a", pd.NA, "c"], dtype="string"),
+                   pd.Series(["a", None, 3, "c"], dtype=object),
+                   pd.Series([], dtype="str")):
+        assert member(series, values).tolist() == series.isin(list(values)).fillna(False).tolist()
